@@ -1,0 +1,140 @@
+/**
+ * The one description of how the platform is wired. The CDK app builds AWS resources from it and the local
+ * runtime (`npm start`) builds the same wiring on emulators, so a change of wiring is one edit here.
+ *
+ * Resource names are logical: in AWS they become generated physical names passed to functions through the
+ * environment variables named in `resourceEnv`; locally the logical name is the physical name.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'OPTIONS' | 'DELETE' | 'PUT';
+
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  /** API Gateway route syntax, e.g. `/v1/projects/{writeKey}/settings`. */
+  readonly path: string;
+}
+
+export interface HttpTrigger {
+  readonly kind: 'http';
+  readonly routes: readonly HttpRoute[];
+}
+
+/** A Kinesis event source mapping, with the settings AWS takes and the local poller honours alike. */
+export interface StreamTrigger {
+  readonly kind: 'stream';
+  readonly stream: StreamName;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Bounded: never AWS's default of infinite retries. */
+  readonly retryAttempts: number;
+  /** Bounded: never AWS's default of infinite record age. */
+  readonly maxRecordAgeSeconds: number;
+  readonly bisectBatchOnError: boolean;
+  readonly parallelizationFactor: number;
+  /** Where a batch that exhausted its retries is written (an S3 on-failure destination). */
+  readonly onFailure: { readonly bucket: BucketName; readonly prefix: string };
+}
+
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  /** `rate(n unit)` as EventBridge Scheduler takes it. */
+  readonly rate: { readonly value: number; readonly unit: 'minute' | 'minutes' | 'hour' | 'hours' };
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+
+export type Access = 'read' | 'write' | 'readwrite';
+
+export interface FunctionSpec {
+  /** Path of the handler module from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly triggers: readonly Trigger[];
+  readonly streams?: Partial<Record<StreamName, Access>>;
+  readonly buckets?: Partial<Record<BucketName, Access>>;
+  readonly tables?: Partial<Record<TableName, Access>>;
+}
+
+export const streams = {
+  events: { shards: 1, retentionHours: 24 },
+} as const;
+export type StreamName = keyof typeof streams;
+
+export const buckets = {
+  /** The Parquet lake: `events/`, `quarantine/`, and the failure records of stream consumers. */
+  lake: {},
+} as const;
+export type BucketName = keyof typeof buckets;
+
+export const tables = {
+  /** Write key → source (name, channel, allowed origins). */
+  sources: { partitionKey: 'writeKey' },
+} as const;
+export type TableName = keyof typeof tables;
+
+/** The environment variable through which a function learns each resource's physical name. */
+export const resourceEnv = {
+  stream: { events: 'EVENTS_STREAM_NAME' },
+  bucket: { lake: 'LAKE_BUCKET' },
+  table: { sources: 'SOURCES_TABLE' },
+} as const satisfies {
+  stream: Record<StreamName, string>;
+  bucket: Record<BucketName, string>;
+  table: Record<TableName, string>;
+};
+
+const collectorRoutes: HttpRoute[] = [
+  ...['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch', 't', 'i', 'p', 's', 'g', 'a', 'b'].flatMap(
+    (path): HttpRoute[] => [
+      { method: 'POST', path: `/v1/${path}` },
+      { method: 'OPTIONS', path: `/v1/${path}` },
+    ],
+  ),
+  { method: 'GET', path: '/v1/projects/{writeKey}/settings' },
+  { method: 'OPTIONS', path: '/v1/projects/{writeKey}/settings' },
+];
+
+export const functions = {
+  collect: {
+    entry: 'functions/collect/handler.ts',
+    description: 'Segment-compatible collector: validates, enriches and puts events on the events stream',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: collectorRoutes }],
+    streams: { events: 'write' },
+    tables: { sources: 'read' },
+  },
+  land: {
+    entry: 'functions/land/handler.ts',
+    description: 'Writes events from the stream to the Parquet lake, partitioned by event date',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    triggers: [
+      {
+        kind: 'stream',
+        stream: 'events',
+        batchSize: 5000,
+        maxBatchingWindowSeconds: 30,
+        retryAttempts: 3,
+        maxRecordAgeSeconds: 6 * 3600,
+        bisectBatchOnError: true,
+        parallelizationFactor: 1,
+        onFailure: { bucket: 'lake', prefix: 'failed/land/' },
+      },
+    ],
+    streams: { events: 'read' },
+    buckets: { lake: 'readwrite' },
+  },
+  compact: {
+    entry: 'functions/compact/handler.ts',
+    description: 'Merges the small Parquet files of recently landed partitions, dropping duplicate messageIds',
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'schedule', rate: { value: 1, unit: 'hour' } }],
+    buckets: { lake: 'readwrite' },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;

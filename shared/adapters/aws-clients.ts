@@ -1,0 +1,47 @@
+/**
+ * One configuration for every AWS SDK client: timeouts, retries and the emulator overrides. The SDK itself
+ * reads `AWS_ENDPOINT_URL_<SERVICE>`; when one is set we are talking to an emulator and adapt the few client
+ * settings the emulators need. Each client is created once per process and reused.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+const handler = (requestTimeout: number) => new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout });
+
+const emulated = (service: 'S3' | 'KINESIS' | 'DYNAMODB', env: NodeJS.ProcessEnv) =>
+  Boolean(env[`AWS_ENDPOINT_URL_${service}`]);
+
+let kinesis: KinesisClient | undefined;
+let s3: S3Client | undefined;
+let dynamodb: DynamoDBClient | undefined;
+
+export function kinesisClient(env: NodeJS.ProcessEnv = process.env): KinesisClient {
+  // The Kinesis client defaults to HTTP/2, which only SubscribeToShard needs and kinesalite does not speak.
+  kinesis ??= new KinesisClient({ maxAttempts: 3, requestHandler: handler(5_000), ...defaultRegion(env) });
+  return kinesis;
+}
+
+export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  const local = emulated('S3', env);
+  s3 ??= new S3Client({
+    maxAttempts: 4,
+    requestHandler: handler(60_000),
+    // s3rver only understands path-style addressing and rejects the SDK's default CRC32 trailers.
+    forcePathStyle: local,
+    ...(local ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    ...defaultRegion(env),
+  });
+  return s3;
+}
+
+export function dynamoDbClient(env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
+  dynamodb ??= new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5_000), ...defaultRegion(env) });
+  return dynamodb;
+}
+
+/** The emulators accept any region; the local runtime sets `AWS_REGION`, and this is the fallback for tools. */
+function defaultRegion(env: NodeJS.ProcessEnv): { region?: string } {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { region: 'us-east-1' };
+}
