@@ -1,0 +1,1 @@
+console.log('cdp: no commands yet');

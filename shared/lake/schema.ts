@@ -1,0 +1,87 @@
+/**
+ * The lake's table definitions: one source of truth for the Parquet writer, the Glue tables (CDK) and the
+ * local DuckDB views. Documented for analysts in docs/lake.md. Bump `LAKE_SCHEMA_VERSION` on any change and
+ * only ever add nullable columns, so old files stay readable.
+ */
+
+export const LAKE_SCHEMA_VERSION = 1;
+
+/** `json` columns hold a JSON text: Athena reaches in with `json_extract_scalar`, DuckDB casts them to JSON. */
+export type LakeColumnType = 'string' | 'timestamp' | 'int' | 'json';
+
+export interface LakeColumn {
+  readonly name: string;
+  readonly type: LakeColumnType;
+  readonly doc: string;
+}
+
+export interface LakeTable {
+  readonly name: string;
+  /** Key prefix in the lake bucket, ending in `/`; objects sit under `<prefix>dt=YYYY-MM-DD/`. */
+  readonly prefix: string;
+  readonly doc: string;
+  readonly columns: readonly LakeColumn[];
+  /** Hive-style partition column: the UTC date as `YYYY-MM-DD`. */
+  readonly partition: { readonly name: 'dt'; readonly doc: string };
+}
+
+export const eventsTable: LakeTable = {
+  name: 'events',
+  prefix: 'events/',
+  doc: 'Every valid event collected or imported, one row per messageId.',
+  partition: { name: 'dt', doc: 'UTC date of `timestamp` (the corrected event time).' },
+  columns: [
+    { name: 'message_id', type: 'string', doc: 'Unique id of the message; duplicates are removed.' },
+    { name: 'type', type: 'string', doc: 'track, identify, page, screen, group or alias.' },
+    { name: 'event', type: 'string', doc: 'Event name of a track call.' },
+    { name: 'name', type: 'string', doc: 'Page or screen name.' },
+    { name: 'category', type: 'string', doc: 'Page category.' },
+    { name: 'user_id', type: 'string', doc: 'Known user id.' },
+    { name: 'anonymous_id', type: 'string', doc: 'Device or browser id.' },
+    { name: 'group_id', type: 'string', doc: 'Group (account) id of a group call.' },
+    { name: 'previous_id', type: 'string', doc: 'Previous id of an alias call.' },
+    { name: 'timestamp', type: 'timestamp', doc: 'Event time corrected for the client clock, UTC.' },
+    { name: 'original_timestamp', type: 'timestamp', doc: 'Event time by the client clock, UTC.' },
+    { name: 'sent_at', type: 'timestamp', doc: 'When the client sent it, by the client clock, UTC.' },
+    { name: 'received_at', type: 'timestamp', doc: 'When the collector received it, UTC.' },
+    { name: 'source', type: 'string', doc: 'Name of the source (write key) that sent it.' },
+    { name: 'channel', type: 'string', doc: "The source's channel: web, app, server, email, pos, …" },
+    { name: 'marketing_channel', type: 'string', doc: 'Acquisition channel derived from UTM and referrer.' },
+    { name: 'utm_source', type: 'string', doc: 'Campaign source.' },
+    { name: 'utm_medium', type: 'string', doc: 'Campaign medium.' },
+    { name: 'utm_campaign', type: 'string', doc: 'Campaign name.' },
+    { name: 'utm_term', type: 'string', doc: 'Campaign term.' },
+    { name: 'utm_content', type: 'string', doc: 'Campaign content.' },
+    { name: 'page_url', type: 'string', doc: 'context.page.url.' },
+    { name: 'page_path', type: 'string', doc: 'Path of the page URL.' },
+    { name: 'page_referrer', type: 'string', doc: 'context.page.referrer.' },
+    { name: 'ip', type: 'string', doc: 'Client IP after the privacy setting (truncated by default).' },
+    { name: 'browser', type: 'string', doc: 'Browser parsed from the user agent.' },
+    { name: 'os', type: 'string', doc: 'Operating system parsed from the user agent.' },
+    { name: 'device_type', type: 'string', doc: 'desktop, mobile, tablet, … parsed from the user agent.' },
+    { name: 'properties', type: 'json', doc: 'The properties object of track, page and screen calls.' },
+    { name: 'traits', type: 'json', doc: 'The traits object of identify and group calls.' },
+    { name: 'context', type: 'json', doc: 'The context object, with the enrichment applied.' },
+    { name: 'integrations', type: 'json', doc: 'The integrations object.' },
+    { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+  ],
+};
+
+export const quarantineTable: LakeTable = {
+  name: 'quarantine',
+  prefix: 'quarantine/',
+  doc: 'Inputs that broke the spec, with the reason; nothing accepted is dropped.',
+  partition: { name: 'dt', doc: 'UTC date of `received_at`.' },
+  columns: [
+    { name: 'message_id', type: 'string', doc: 'messageId of the input, or a digest of it when it had none.' },
+    { name: 'reason', type: 'string', doc: 'What is wrong with it.' },
+    { name: 'path', type: 'string', doc: 'Where in the request the problem is, e.g. batch[3].event.' },
+    { name: 'raw', type: 'string', doc: 'The input as received.' },
+    { name: 'received_at', type: 'timestamp', doc: 'When the collector received it, UTC.' },
+    { name: 'source', type: 'string', doc: 'Name of the source that sent it.' },
+    { name: 'channel', type: 'string', doc: "The source's channel." },
+    { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+  ],
+};
+
+export const lakeTables = [eventsTable, quarantineTable] as const;
