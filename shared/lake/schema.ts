@@ -73,7 +73,11 @@ export const quarantineTable: LakeTable = {
   doc: 'Inputs that broke the spec, with the reason; nothing accepted is dropped.',
   partition: { name: 'dt', doc: 'UTC date of `received_at`.' },
   columns: [
-    { name: 'message_id', type: 'string', doc: 'messageId of the input, or a digest of it when it had none.' },
+    {
+      name: 'message_id',
+      type: 'string',
+      doc: 'messageId of the input, or a digest of it when it had none.',
+    },
     { name: 'reason', type: 'string', doc: 'What is wrong with it.' },
     { name: 'path', type: 'string', doc: 'Where in the request the problem is, e.g. batch[3].event.' },
     { name: 'raw', type: 'string', doc: 'The input as received.' },

@@ -1,0 +1,35 @@
+/** Kinesis `events` → Parquet files in the lake, one per (table, date) the batch touches. */
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { resourceEnv } from '../../infra/topology.ts';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
+import { requiredEnv } from '../../shared/config/env.ts';
+import { landBatch } from '../../shared/lake/land.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { batchResponse, landBatchFromKinesis } from './kinesis-batch.ts';
+
+const logger = createLogger('land');
+const store = new S3ObjectStore({ bucket: requiredEnv(resourceEnv.bucket.lake) });
+
+/** Undecodable records come back as item failures; a failed write throws, so the whole batch is retried. */
+export async function handler(
+  event: KinesisStreamEvent,
+  context?: Context,
+): Promise<KinesisStreamBatchResponse> {
+  if (context) logger.addContext(context);
+  const batch = landBatchFromKinesis(event);
+  const result = await landBatch(store, batch);
+  for (const failure of result.failures) {
+    logger.warn('record is not a lake envelope', {
+      sequenceNumber: failure.sequenceNumber,
+      reason: failure.reason,
+    });
+  }
+  logger.info('batch landed', {
+    shardId: batch.shardId,
+    records: batch.records.length,
+    failed: result.failures.length,
+    duplicatesDropped: result.duplicatesDropped,
+    files: result.files,
+  });
+  return batchResponse(result);
+}

