@@ -11,7 +11,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type Grant, type IGrantable, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
@@ -145,7 +145,6 @@ export class PlatformFunction extends Construct {
         // Error classes name themselves after their constructor (CdpError): minified names would lie.
         keepNames: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.LINKED,
         sourcesContent: false,
         // The SDK is bundled, not taken from the runtime, so AWS runs the versions the local mode tests.
         externalModules: [],
@@ -171,6 +170,12 @@ export class PlatformFunction extends Construct {
       }
     }
     this.schedules = schedules;
+    if (schedules.length > 0) {
+      // Scheduler invokes asynchronously, and Lambda would repeat a failed run twice on its own. Like the local
+      // scheduler, a failed run is not repeated: it shows in the Errors metric and the next run picks up the
+      // work, so runs never pile up behind the retries of a long one.
+      this.function.configureAsyncInvoke({ retryAttempts: 0 });
+    }
 
     suppressGrantWildcards(this.role, { buckets: bucketAccess, encrypts, tracing: props.tracing ?? false });
     NagSuppressions.addResourceSuppressions(this.function, [

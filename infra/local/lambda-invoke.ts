@@ -65,7 +65,7 @@ export async function invokeWithTimeout(
     );
   });
   try {
-    return await running;
+    return await Promise.race([running, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -43,6 +43,15 @@ export interface LocalPlatformOptions {
   /** Start the schedules' timers (tests run scheduled functions on demand instead). Default true. */
   readonly schedules?: boolean;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
+  /** Told of every function invocation, with what Lambda would bill: the benchmark's cost model counts these. */
+  readonly onInvocation?: (invocation: Invocation) => void;
+}
+
+export interface Invocation {
+  readonly functionName: FunctionName;
+  readonly memoryMb: number;
+  readonly durationMs: number;
+  readonly failed: boolean;
 }
 
 export interface LocalPlatform {
@@ -87,7 +96,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const pollers = new Map<FunctionName, StreamPoller>();
     const scheduled: ConstructorParameters<typeof Scheduler>[0][number][] = [];
     for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
-      const handler = await loadHandler(spec);
+      const handler = metered(name, spec, await loadHandler(spec), options.onInvocation);
       for (const trigger of spec.triggers as readonly Trigger[]) {
         if (trigger.kind === 'http') {
           for (const route of trigger.routes) {
@@ -172,11 +181,32 @@ function functionEnvironment(endpoints: Emulators['endpoints'], settings: Settin
   };
 }
 
-async function loadHandler(spec: FunctionSpec): Promise<unknown> {
+async function loadHandler(spec: FunctionSpec): Promise<(...args: unknown[]) => Promise<unknown>> {
   const module = (await import(pathToFileURL(resolve(repoRoot, spec.entry)).href)) as { handler?: unknown };
   if (typeof module.handler !== 'function')
     throw new Error(`${spec.entry} does not export a handler function`);
-  return module.handler;
+  return module.handler as (...args: unknown[]) => Promise<unknown>;
+}
+
+function metered(
+  functionName: FunctionName,
+  spec: FunctionSpec,
+  handler: (...args: unknown[]) => Promise<unknown>,
+  onInvocation: LocalPlatformOptions['onInvocation'],
+): (...args: unknown[]) => Promise<unknown> {
+  if (!onInvocation) return handler;
+  return async (...args) => {
+    const started = performance.now();
+    let failed = false;
+    try {
+      return await handler(...args);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      onInvocation({ functionName, memoryMb: spec.memoryMb, durationMs: performance.now() - started, failed });
+    }
+  };
 }
 
 function limits(spec: FunctionSpec) {

@@ -63,6 +63,7 @@ export class ShardPoller {
   private buffer: Buffered[] = [];
   private bufferBytes = 0;
   private closed = false;
+  private inFlight = false;
   private reads = 0;
   /** The number of the last read that found nothing while nothing was buffered or in flight. */
   private caughtUpAtRead: number | undefined;
@@ -80,7 +81,7 @@ export class ShardPoller {
 
   /** Whether a read started after `mark` found the shard drained, or the shard has ended and is drained. */
   caughtUpSince(mark: number): boolean {
-    if (this.closed && this.buffer.length === 0) return true;
+    if (this.closed && this.buffer.length === 0 && !this.inFlight) return true;
     return this.caughtUpAtRead !== undefined && this.caughtUpAtRead > mark;
   }
 
@@ -94,17 +95,17 @@ export class ShardPoller {
       try {
         if (this.iterator === undefined && !this.closed) await this.seekToCheckpoint(signal);
         const batch = await this.gather(signal);
-        if (batch.length > 0) await processBatch(batch, this.options.policy, this.effects(), signal);
+        if (batch.length > 0) await this.process(batch, signal);
         failures = 0;
       } catch (error) {
         if (signal.aborted) break;
         this.forgetPosition();
-        if (error instanceof ExpiredIteratorException) {
-          // A batch that took longer than an iterator lives (5 minutes): read again from the checkpoint.
+        failures += 1;
+        if (error instanceof ExpiredIteratorException && failures === 1) {
+          // A batch that took longer than an iterator lives (5 minutes): read again from the checkpoint at once.
           logger.info('shard iterator expired', { shardId: this.shardId });
           continue;
         }
-        failures += 1;
         const backoffMs = Math.min(maxBackoffMs, this.options.pollIntervalMs * 2 ** (failures - 1));
         logger.warn('shard poll failed', {
           shardId: this.shardId,
@@ -116,6 +117,16 @@ export class ShardPoller {
       }
     }
     this.options.onProgress();
+  }
+
+  private async process(batch: readonly ShardRecord[], signal: AbortSignal): Promise<void> {
+    this.inFlight = true;
+    try {
+      await processBatch(batch, this.options.policy, this.effects(), signal);
+    } finally {
+      this.inFlight = false;
+      this.options.onProgress();
+    }
   }
 
   private effects(): BatchEffects {

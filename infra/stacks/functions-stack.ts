@@ -47,7 +47,7 @@ export class FunctionsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
-    const specs = props.functions ?? functions;
+    const specs: Readonly<Record<string, FunctionSpec>> = props.functions ?? functions;
 
     const hasRoutes = Object.values(specs).some((spec) => spec.triggers.some((t) => t.kind === 'http'));
     this.api = hasRoutes

@@ -9,7 +9,7 @@ import { deepMerge, isJsonObject, jsonByteLength } from '../events/json.ts';
 import { limits } from '../events/limits.ts';
 import { derivedMessageId } from '../events/message-id.ts';
 import type { CollectedEvent, JsonObject, MessageType, QuarantinedEvent } from '../events/model.ts';
-import { parseIsoTimestamp } from '../events/timestamps.ts';
+import { correctedTimestamp, hasFourDigitYear, parseIsoTimestamp } from '../events/timestamps.ts';
 import { joinPath, validateMessage } from '../events/validate.ts';
 import { InvalidRequestError } from './errors.ts';
 
@@ -94,6 +94,12 @@ function prepareItem(
   const merged = withBatchDefaults(item, defaults);
   const validation = validateMessage(merged, { path, endpointType });
   if (!validation.ok) return quarantine(validation.reason, validation.path);
+  if (!hasFourDigitYear(correctedTimestamp({ ...validation.message, receivedAt: edge.receivedAt }))) {
+    return quarantine(
+      'corrected by sentAt, the event time falls outside the years 0000–9999',
+      joinPath(path, ['timestamp']),
+    );
+  }
   const messageId = validation.message.messageId ?? derivedMessageId(edge.source.name, merged);
   return { ok: true, index, event: enrichMessage(validation.message, messageId, edge) };
 }

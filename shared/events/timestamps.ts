@@ -64,3 +64,16 @@ export function correctedTimestamp({ receivedAt, sentAt, originalTimestamp }: Ev
   if (sentAt === undefined || originalTimestamp === undefined) return originalTimestamp ?? receivedAt;
   return new Date(receivedAt.getTime() - (sentAt.getTime() - originalTimestamp.getTime()));
 }
+
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants with a four-digit-year ISO form. */
+const firstInstant = -62_167_219_200_000;
+const lastInstant = 253_402_300_799_999;
+
+/**
+ * Whether a time has a four-digit year, the range ISO-8601 text and the lake's date partitions cover. A
+ * correction by a wildly wrong client clock can push an event time out of it.
+ */
+export function hasFourDigitYear(date: Date): boolean {
+  const time = date.getTime();
+  return time >= firstInstant && time <= lastInstant;
+}

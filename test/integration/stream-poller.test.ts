@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,7 +13,11 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import kinesalite from 'kinesalite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KinesisFailureRecord } from '../../infra/local/failure-record.ts';
-import { type PollerLogger, StreamPoller, type StreamPollerOptions } from '../../infra/local/stream-poller.ts';
+import {
+  type PollerLogger,
+  StreamPoller,
+  type StreamPollerOptions,
+} from '../../infra/local/stream-poller.ts';
 import type { StreamTrigger } from '../../infra/topology.ts';
 import { MemoryObjectStore } from '../unit/lake/memory-object-store.ts';
 
@@ -24,7 +27,8 @@ let client: KinesisClient;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 }) as Server;
+  // Every test creates its own stream; kinesalite allows only 10 shards in all by default.
+  server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // HTTP/1.1 and fixed credentials: kinesalite speaks no HTTP/2 and checks no signatures.
@@ -59,7 +63,8 @@ async function createStream(shards = 1): Promise<{ streamName: string; streamArn
     const { StreamDescriptionSummary: summary } = await client.send(
       new DescribeStreamSummaryCommand({ StreamName: streamName }),
     );
-    if (summary?.StreamStatus === 'ACTIVE' && summary.StreamARN) return { streamName, streamArn: summary.StreamARN };
+    if (summary?.StreamStatus === 'ACTIVE' && summary.StreamARN)
+      return { streamName, streamArn: summary.StreamARN };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`stream ${streamName} did not become active`);
@@ -91,7 +96,10 @@ function trigger(settings: Partial<StreamTrigger> = {}): StreamTrigger {
   };
 }
 
-type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse | undefined>;
+type Handler = (
+  event: KinesisStreamEvent,
+  context: Context,
+) => Promise<KinesisStreamBatchResponse | undefined>;
 
 interface PollerUnderTest {
   readonly poller: StreamPoller;
@@ -133,7 +141,8 @@ const dataOf = (event: KinesisStreamEvent) =>
 
 /** A handler that remembers the data of every batch it is given and answers with `respond`. */
 function recordingHandler(
-  respond: (event: KinesisStreamEvent, call: number) => KinesisStreamBatchResponse | undefined = () => undefined,
+  respond: (event: KinesisStreamEvent, call: number) => KinesisStreamBatchResponse | undefined = () =>
+    undefined,
 ) {
   const batches: string[][] = [];
   const handler: Handler = async (event) => {
@@ -150,11 +159,16 @@ const failWhenBatchHas =
     return undefined;
   };
 
-async function failureRecords(destination: MemoryObjectStore): Promise<{ key: string; record: KinesisFailureRecord }[]> {
+async function failureRecords(
+  destination: MemoryObjectStore,
+): Promise<{ key: string; record: KinesisFailureRecord }[]> {
   return Promise.all(
     destination.keys().map(async (key) => {
       const body = await destination.get(key);
-      return { key, record: JSON.parse(Buffer.from(body ?? new Uint8Array()).toString()) as KinesisFailureRecord };
+      return {
+        key,
+        record: JSON.parse(Buffer.from(body ?? new Uint8Array()).toString()) as KinesisFailureRecord,
+      };
     }),
   );
 }
@@ -190,7 +204,8 @@ describe('StreamPoller', () => {
     for (let round = 0; round < 3; round += 1) {
       const records: [string, string][] = [];
       for (let index = 0; index < 5; index += 1) {
-        for (const key of ['alice', 'bob', 'carol', 'dave']) records.push([key, `${key}=${round * 5 + index}`]);
+        for (const key of ['alice', 'bob', 'carol', 'dave'])
+          records.push([key, `${key}=${round * 5 + index}`]);
       }
       await put(stream.streamName, records);
     }
@@ -201,6 +216,31 @@ describe('StreamPoller', () => {
     expect(Object.fromEntries(seen)).toEqual({ alice: inOrder, bob: inOrder, carol: inOrder, dave: inOrder });
     expect(mostInFlightOnOneShard).toBe(1);
     expect(Math.max(...batchSizes)).toBeLessThanOrEqual(4);
+  });
+
+  it('caps a batch at the 6 MB Lambda takes in one invocation, below the batch size', async () => {
+    // Prepare: seven records of 1,000,000 bytes each take about 1.33 MB of the event once in base64.
+    const stream = await createStream();
+    const big = (name: string) => [name, name.padEnd(1_000_000, '.')] as const;
+    for (const pair of [['a', 'b'], ['c', 'd'], ['e', 'f'], ['g']])
+      await put(stream.streamName, pair.map(big));
+    const eventBytes: number[] = [];
+    const consumer = recordingHandler((event) => {
+      eventBytes.push(Buffer.byteLength(JSON.stringify(event)));
+      return undefined;
+    });
+    const { poller } = await pollerFor(stream, consumer.handler, { trigger: trigger({ batchSize: 10 }) });
+
+    // Act
+    await poller.start();
+    await poller.idle();
+
+    // Assess
+    expect(consumer.batches.map((batch) => batch.map((data) => data.charAt(0)))).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['e', 'f', 'g'],
+    ]);
+    expect(Math.max(...eventBytes)).toBeLessThanOrEqual(6 * 1024 * 1024);
   });
 
   it('resumes a partial batch failure at the lowest failed sequence number', async () => {
@@ -319,9 +359,9 @@ describe('StreamPoller', () => {
     // Assess: one invocation and two retries of the whole batch, then the next record.
     expect(consumer.batches).toEqual([['a', 'bad', 'c'], ['a', 'bad', 'c'], ['a', 'bad', 'c'], ['d']]);
     const failures = await failureRecords(destination);
-    expect(failures.map(({ record }) => [record.requestContext.approximateInvokeCount, dataOf(record.payload)])).toEqual([
-      [3, ['a', 'bad', 'c']],
-    ]);
+    expect(
+      failures.map(({ record }) => [record.requestContext.approximateInvokeCount, dataOf(record.payload)]),
+    ).toEqual([[3, ['a', 'bad', 'c']]]);
   });
 
   it('counts a handler that runs past its timeout as a function error and retries it', async () => {
@@ -418,12 +458,27 @@ describe('StreamPoller', () => {
     expect(afterRestart.batches).toEqual([]);
   });
 
+  it('refuses to wait for a poller that is not running', async () => {
+    // Prepare
+    const stream = await createStream();
+    const { poller } = await pollerFor(stream, recordingHandler().handler);
+
+    // Act
+    const waiting = poller.idle();
+
+    // Assess
+    await expect(waiting).rejects.toThrow('is not running');
+  });
+
   it('logs that the local batching window differs from the configured one', async () => {
     // Prepare
     const stream = await createStream();
     const messages: string[] = [];
     const logger: PollerLogger = { ...silent, info: (message) => messages.push(message) };
-    const { poller } = await pollerFor(stream, recordingHandler().handler, { logger, batchingWindowSeconds: 0.5 });
+    const { poller } = await pollerFor(stream, recordingHandler().handler, {
+      logger,
+      batchingWindowSeconds: 0.5,
+    });
 
     // Act
     await poller.start();

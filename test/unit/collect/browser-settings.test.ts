@@ -25,7 +25,11 @@ describe('browserSettingsDocument', () => {
 
   it('keeps a base path such as an API Gateway stage before /v1', () => {
     // Act
-    const settings = browserSettingsDocument('k', { host: 'localhost:3000', protocol: 'http', basePath: '/prod' });
+    const settings = browserSettingsDocument('k', {
+      host: 'localhost:3000',
+      protocol: 'http',
+      basePath: '/prod',
+    });
 
     // Assess
     expect(settings.integrations['Segment.io'].apiHost).toBe('localhost:3000/prod/v1');

@@ -7,11 +7,13 @@ import {
   OriginNotAllowedError,
   UnauthorizedError,
 } from '../../../shared/collect/errors.ts';
-import { FakeEventStream, FakeSourceRegistry, basicAuth, serverSource, webSource } from './fakes.ts';
+import { basicAuth, FakeEventStream, FakeSourceRegistry, serverSource, webSource } from './fakes.ts';
 
 const receivedAt = new Date('2024-05-01T12:00:00.000Z');
 
-function request(overrides: Partial<CollectRequest> & Pick<CollectRequest, 'endpoint' | 'body'>): CollectRequest {
+function request(
+  overrides: Partial<CollectRequest> & Pick<CollectRequest, 'endpoint' | 'body'>,
+): CollectRequest {
   return { receivedAt, sourceIp: '203.0.113.9', ...overrides };
 }
 
@@ -105,7 +107,11 @@ describe('collect', () => {
 
     // Act
     const attempt = collect(
-      request({ endpoint: 'track', body: JSON.stringify({ writeKey, anonymousId: 'a', event: 'E' }), origin }),
+      request({
+        endpoint: 'track',
+        body: JSON.stringify({ writeKey, anonymousId: 'a', event: 'E' }),
+        origin,
+      }),
       deps,
     );
 
@@ -162,7 +168,11 @@ describe('collect', () => {
 
     // Act
     const result = await collect(
-      request({ endpoint: 'batch', body: JSON.stringify(body), authorization: basicAuth(serverSource.writeKey) }),
+      request({
+        endpoint: 'batch',
+        body: JSON.stringify(body),
+        authorization: basicAuth(serverSource.writeKey),
+      }),
       deps,
     );
 
@@ -193,7 +203,11 @@ describe('collect', () => {
 
     // Act
     const attempt = collect(
-      request({ endpoint: 'batch', body: JSON.stringify(body), authorization: basicAuth(serverSource.writeKey) }),
+      request({
+        endpoint: 'batch',
+        body: JSON.stringify(body),
+        authorization: basicAuth(serverSource.writeKey),
+      }),
       deps,
     );
 
@@ -208,7 +222,11 @@ describe('collect', () => {
 
     // Act
     const attempt = collect(
-      request({ endpoint: 'track', body: '{"userId":"u1"}', authorization: basicAuth(serverSource.writeKey) }),
+      request({
+        endpoint: 'track',
+        body: '{"userId":"u1"}',
+        authorization: basicAuth(serverSource.writeKey),
+      }),
       deps,
     );
 

@@ -9,8 +9,18 @@ export const webSource: Source = {
   writeKey: 'wk_web',
   allowedOrigins: ['https://shop.example.com'],
 };
-export const serverSource: Source = { name: 'backend', channel: 'server', writeKey: 'wk_server', allowedOrigins: [] };
-export const openSource: Source = { name: 'anywhere', channel: 'web', writeKey: 'wk_open', allowedOrigins: ['*'] };
+export const serverSource: Source = {
+  name: 'backend',
+  channel: 'server',
+  writeKey: 'wk_server',
+  allowedOrigins: [],
+};
+export const openSource: Source = {
+  name: 'anywhere',
+  channel: 'web',
+  writeKey: 'wk_open',
+  allowedOrigins: ['*'],
+};
 
 export class FakeSourceRegistry implements SourceRegistry {
   readonly lookups: string[] = [];
@@ -46,7 +56,9 @@ export class FakeEventStream implements EventStream {
   }
 
   events() {
-    return this.envelopes().flatMap((envelope) => (envelope.schema === 'cdp.event/1' ? [envelope.event] : []));
+    return this.envelopes().flatMap((envelope) =>
+      envelope.schema === 'cdp.event/1' ? [envelope.event] : [],
+    );
   }
 
   quarantined() {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isOriginAllowed } from '../../../shared/collect/origins.ts';
 import type { Source } from '../../../shared/ports.ts';
 
-const source = (allowedOrigins: string[]): Source => ({ name: 's', channel: 'web', writeKey: 'k', allowedOrigins });
+const source = (allowedOrigins: string[]): Source => ({
+  name: 's',
+  channel: 'web',
+  writeKey: 'k',
+  allowedOrigins,
+});
 
 describe('isOriginAllowed', () => {
   it.each([

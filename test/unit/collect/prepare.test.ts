@@ -63,7 +63,10 @@ describe('prepareMessages', () => {
     const results = prepareMessages({ batch: [exact, over] }, 'batch', edge);
 
     // Assess
-    expect(outcomes(results)).toEqual(['ok', { path: 'batch[1]', reason: 'message is 32769 bytes; the limit is 32768' }]);
+    expect(outcomes(results)).toEqual([
+      'ok',
+      { path: 'batch[1]', reason: 'message is 32769 bytes; the limit is 32768' },
+    ]);
   });
 
   it('bounds the quarantined copy of an oversized message to 32 KB', () => {
@@ -80,7 +83,11 @@ describe('prepareMessages', () => {
   it('takes a batch of 2,500 messages and refuses one of 2,501 as a whole', () => {
     // Prepare
     const batchOf = (count: number) => ({
-      batch: Array.from({ length: count }, (_, index) => ({ type: 'track', event: 'E', userId: `u${index}` })),
+      batch: Array.from({ length: count }, (_, index) => ({
+        type: 'track',
+        event: 'E',
+        userId: `u${index}`,
+      })),
     });
 
     // Act
@@ -197,9 +204,39 @@ describe('prepareMessages', () => {
     expect(idOf(retry)).toBe(idOf(first));
   });
 
+  it('quarantines a message whose clock correction would leave the four-digit years', () => {
+    // Prepare: sent in year 1, happened in 9999: received 2024 + (9999 − 1) years is past year 9999.
+    const body = {
+      batch: [
+        {
+          type: 'track',
+          event: 'E',
+          userId: 'u1',
+          timestamp: '9999-01-01T00:00:00Z',
+          sentAt: '0001-01-01T00:00:00Z',
+        },
+      ],
+    };
+
+    // Act
+    const results = prepareMessages(body, 'batch', edge);
+
+    // Assess
+    expect(outcomes(results)).toEqual([
+      {
+        path: 'batch[0].timestamp',
+        reason: 'corrected by sentAt, the event time falls outside the years 0000–9999',
+      },
+    ]);
+  });
+
   it("keeps the client's messageId", () => {
     // Act
-    const [result] = prepareMessages({ type: 'track', event: 'E', userId: 'u1', messageId: 'ajs-next-1' }, 'track', edge);
+    const [result] = prepareMessages(
+      { type: 'track', event: 'E', userId: 'u1', messageId: 'ajs-next-1' },
+      'track',
+      edge,
+    );
 
     // Assess
     expect(result?.ok && result.event.messageId).toBe('ajs-next-1');
@@ -231,7 +268,11 @@ describe('prepareMessages', () => {
 
   it('derives a messageId for a quarantined input whose own messageId is unusable', () => {
     // Act
-    const [result] = prepareMessages({ type: 'page', anonymousId: 'a', messageId: 'm'.repeat(100) }, 'page', edge);
+    const [result] = prepareMessages(
+      { type: 'page', anonymousId: 'a', messageId: 'm'.repeat(100) },
+      'page',
+      edge,
+    );
 
     // Assess
     expect(result?.ok).toBe(false);

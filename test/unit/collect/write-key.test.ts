@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../../../shared/collect/errors.ts';
-import { sourceOfWriteKey, writeKeyFromAuthorization, writeKeyFromBody } from '../../../shared/collect/write-key.ts';
+import {
+  sourceOfWriteKey,
+  writeKeyFromAuthorization,
+  writeKeyFromBody,
+} from '../../../shared/collect/write-key.ts';
 import { FakeSourceRegistry, serverSource } from './fakes.ts';
 
 describe('writeKeyFromAuthorization', () => {

@@ -36,7 +36,13 @@ describe('campaignFromUrl', () => {
 describe('campaignFromContext', () => {
   it('keeps the five campaign fields and ignores the rest', () => {
     // Act
-    const campaign = campaignFromContext({ source: 'google', medium: 'cpc', name: 'brand', id: 'c-9', extra: true });
+    const campaign = campaignFromContext({
+      source: 'google',
+      medium: 'cpc',
+      name: 'brand',
+      id: 'c-9',
+      extra: true,
+    });
 
     // Assess
     expect(campaign).toEqual({ source: 'google', medium: 'cpc', name: 'brand' });

@@ -12,7 +12,8 @@ function edge(overrides: Partial<EdgeFacts> = {}): EdgeFacts {
     source,
     receivedAt: new Date('2024-05-01T12:00:10.000Z'),
     requestIp: '198.51.100.77',
-    requestUserAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36',
+    requestUserAgent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36',
     ipPrivacy: 'truncate',
     ...overrides,
   };
@@ -28,7 +29,9 @@ describe('enrichMessage', () => {
       properties: { title: 'Spring' },
       context: {
         userAgent: iphone,
-        page: { url: 'https://shop.example.com/spring?utm_source=facebook&utm_medium=cpc&utm_campaign=spring' },
+        page: {
+          url: 'https://shop.example.com/spring?utm_source=facebook&utm_medium=cpc&utm_campaign=spring',
+        },
       },
       originalTimestamp: new Date('2024-05-01T12:55:00.000Z'),
       sentAt: new Date('2024-05-01T12:55:05.000Z'),
@@ -46,7 +49,9 @@ describe('enrichMessage', () => {
       properties: { title: 'Spring' },
       context: {
         userAgent: iphone,
-        page: { url: 'https://shop.example.com/spring?utm_source=facebook&utm_medium=cpc&utm_campaign=spring' },
+        page: {
+          url: 'https://shop.example.com/spring?utm_source=facebook&utm_medium=cpc&utm_campaign=spring',
+        },
         ip: '198.51.100.0',
         campaign: { source: 'facebook', medium: 'cpc', name: 'spring' },
       },
@@ -58,7 +63,13 @@ describe('enrichMessage', () => {
       channel: 'web',
       enrichment: {
         ip: '198.51.100.0',
-        userAgent: { browser: 'Mobile Safari', browserVersion: '17.4', os: 'iOS', osVersion: '17.4', deviceType: 'mobile' },
+        userAgent: {
+          browser: 'Mobile Safari',
+          browserVersion: '17.4',
+          os: 'iOS',
+          osVersion: '17.4',
+          deviceType: 'mobile',
+        },
         campaign: { source: 'facebook', medium: 'cpc', name: 'spring' },
         marketingChannel: 'paid_social',
         page: {
@@ -70,7 +81,7 @@ describe('enrichMessage', () => {
     });
   });
 
-  it("prefers the IP a server library forwarded in context.ip, and truncates it too", () => {
+  it('prefers the IP a server library forwarded in context.ip, and truncates it too', () => {
     // Act
     const event = enrichMessage(
       { type: 'identify', userId: 'u1', context: { ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348' } },
@@ -85,7 +96,11 @@ describe('enrichMessage', () => {
 
   it('uses the request IP when context.ip holds no address', () => {
     // Act
-    const event = enrichMessage({ type: 'identify', userId: 'u1', context: { ip: 'unknown' } }, 'm-3', edge());
+    const event = enrichMessage(
+      { type: 'identify', userId: 'u1', context: { ip: 'unknown' } },
+      'm-3',
+      edge(),
+    );
 
     // Assess
     expect(event.context.ip).toBe('198.51.100.0');
@@ -126,7 +141,10 @@ describe('enrichMessage', () => {
         type: 'track',
         event: 'x',
         anonymousId: 'a',
-        context: { campaign: { source: 'crm', medium: 'email' }, page: { url: 'https://s.example/?utm_source=other' } },
+        context: {
+          campaign: { source: 'crm', medium: 'email' },
+          page: { url: 'https://s.example/?utm_source=other' },
+        },
       },
       'm-6',
       edge(),
@@ -140,7 +158,11 @@ describe('enrichMessage', () => {
 
   it('uses the time of receipt as the event time of a message without client times, and classifies no channel', () => {
     // Act
-    const event = enrichMessage({ type: 'track', event: 'x', userId: 'u1' }, 'm-7', edge({ requestIp: undefined }));
+    const event = enrichMessage(
+      { type: 'track', event: 'x', userId: 'u1' },
+      'm-7',
+      edge({ requestIp: undefined }),
+    );
 
     // Assess
     expect(event.timestamp).toBe('2024-05-01T12:00:10.000Z');

@@ -35,13 +35,16 @@ describe('applyIpPrivacy', () => {
     expect(stored).toEqual([undefined, undefined]);
   });
 
-  it.each(['not-an-ip', '999.1.1.1', '', '1.2.3', '2001:db8:::1'])('drops %j, which is no IP address', (address) => {
-    // Act
-    const stored = applyIpPrivacy(address, 'full');
+  it.each(['not-an-ip', '999.1.1.1', '', '1.2.3', '2001:db8:::1'])(
+    'drops %j, which is no IP address',
+    (address) => {
+      // Act
+      const stored = applyIpPrivacy(address, 'full');
 
-    // Assess
-    expect(stored).toBeUndefined();
-  });
+      // Assess
+      expect(stored).toBeUndefined();
+    },
+  );
 });
 
 describe('IPv6 text forms', () => {

@@ -10,7 +10,12 @@ describe('derivedMessageId', () => {
       .digest('hex');
 
     // Act
-    const id = derivedMessageId('website', { userId: 'u1', type: 'track', properties: { b: 2, a: 1 }, event: 'Clicked' });
+    const id = derivedMessageId('website', {
+      userId: 'u1',
+      type: 'track',
+      properties: { b: 2, a: 1 },
+      event: 'Clicked',
+    });
 
     // Assess
     expect(id).toBe(`cdp-${expected}`);
@@ -18,7 +23,13 @@ describe('derivedMessageId', () => {
 
   it('is the same for a retry that changed sentAt, the write key and the key order', () => {
     // Prepare
-    const first = { type: 'track', event: 'Clicked', userId: 'u1', sentAt: '2024-05-01T10:00:00Z', writeKey: 'k' };
+    const first = {
+      type: 'track',
+      event: 'Clicked',
+      userId: 'u1',
+      sentAt: '2024-05-01T10:00:00Z',
+      writeKey: 'k',
+    };
     const retry = { sentAt: '2024-05-01T10:00:09Z', userId: 'u1', event: 'Clicked', type: 'track' };
 
     // Act

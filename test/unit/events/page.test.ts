@@ -7,7 +7,11 @@ describe('pageInfo', () => {
     const page = pageInfo({
       type: 'track',
       context: {
-        page: { url: 'https://Shop.Example.com/cart?x=1', path: '/cart', referrer: 'https://www.google.com/' },
+        page: {
+          url: 'https://Shop.Example.com/cart?x=1',
+          path: '/cart',
+          referrer: 'https://www.google.com/',
+        },
       },
     });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { correctedTimestamp, parseIsoTimestamp } from '../../../shared/events/timestamps.ts';
+import {
+  correctedTimestamp,
+  hasFourDigitYear,
+  parseIsoTimestamp,
+} from '../../../shared/events/timestamps.ts';
 
 describe('parseIsoTimestamp', () => {
   it.each([
@@ -79,5 +83,31 @@ describe('correctedTimestamp', () => {
 
     // Assess
     expect(corrected.toISOString()).toBe('2024-05-01T12:00:10.000Z');
+  });
+});
+
+describe('hasFourDigitYear', () => {
+  it.each([
+    ['0000-01-01T00:00:00.000Z', true],
+    ['9999-12-31T23:59:59.999Z', true],
+    ['2024-05-01T12:00:00.000Z', true],
+  ])('holds for %s', (text, expected) => {
+    // Act
+    const holds = hasFourDigitYear(new Date(text));
+
+    // Assess
+    expect(holds).toBe(expected);
+  });
+
+  it('fails a millisecond outside either end', () => {
+    // Prepare
+    const before = new Date(Date.parse('0000-01-01T00:00:00.000Z') - 1);
+    const after = new Date(Date.parse('9999-12-31T23:59:59.999Z') + 1);
+
+    // Act
+    const holds = [hasFourDigitYear(before), hasFourDigitYear(after)];
+
+    // Assess
+    expect(holds).toEqual([false, false]);
   });
 });

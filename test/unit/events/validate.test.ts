@@ -25,17 +25,29 @@ describe('validateMessage', () => {
 
   it.each([
     [{ type: 'track', event: 'x' }, 'batch[3].userId', 'every message requires a userId or an anonymousId'],
-    [{ type: 'track', event: 'x', userId: '', anonymousId: '' }, 'batch[3].userId', 'every message requires a userId or an anonymousId'],
+    [
+      { type: 'track', event: 'x', userId: '', anonymousId: '' },
+      'batch[3].userId',
+      'every message requires a userId or an anonymousId',
+    ],
     [{ type: 'track', userId: 'u' }, 'batch[3].event', 'track requires an event name'],
     [{ type: 'track', userId: 'u', event: '' }, 'batch[3].event', 'track requires an event name'],
     [{ type: 'group', userId: 'u' }, 'batch[3].groupId', 'group requires a groupId'],
     [{ type: 'alias', anonymousId: 'a', previousId: 'p' }, 'batch[3].userId', 'alias requires a userId'],
     [{ type: 'alias', userId: 'u' }, 'batch[3].previousId', 'alias requires a previousId'],
-    [{ type: 'purchase', userId: 'u' }, 'batch[3].type', 'must be one of track, identify, page, screen, group, alias'],
+    [
+      { type: 'purchase', userId: 'u' },
+      'batch[3].type',
+      'must be one of track, identify, page, screen, group, alias',
+    ],
     [{ userId: 'u' }, 'batch[3].type', 'must be one of track, identify, page, screen, group, alias'],
     [{ type: 'track', event: 7, userId: 'u' }, 'batch[3].event', 'must be a string'],
     [{ type: 'identify', userId: true }, 'batch[3].userId', 'must be a string or a number'],
-    [{ type: 'track', event: 'x', userId: 'u', properties: 'big' }, 'batch[3].properties', 'must be an object'],
+    [
+      { type: 'track', event: 'x', userId: 'u', properties: 'big' },
+      'batch[3].properties',
+      'must be an object',
+    ],
     [{ type: 'identify', userId: 'u', traits: [1, 2] }, 'batch[3].traits', 'must be an object'],
     [{ type: 'page', userId: 'u', context: 5 }, 'batch[3].context', 'must be an object'],
     [{ type: 'page', userId: 'u', integrations: 'all' }, 'batch[3].integrations', 'must be an object'],
@@ -72,7 +84,11 @@ describe('validateMessage', () => {
 
     // Assess
     expect(of99.ok).toBe(true);
-    expect(of100).toEqual({ ok: false, path: 'batch[3].messageId', reason: 'must be shorter than 100 characters' });
+    expect(of100).toEqual({
+      ok: false,
+      path: 'batch[3].messageId',
+      reason: 'must be shorter than 100 characters',
+    });
   });
 
   it('keeps numeric ids as strings, as Segment does', () => {
@@ -80,7 +96,10 @@ describe('validateMessage', () => {
     const validation = validateMessage({ type: 'group', userId: 42, anonymousId: 0, groupId: 7.5 }, inBatch);
 
     // Assess
-    expect(validation).toMatchObject({ ok: true, message: { userId: '42', anonymousId: '0', groupId: '7.5' } });
+    expect(validation).toMatchObject({
+      ok: true,
+      message: { userId: '42', anonymousId: '0', groupId: '7.5' },
+    });
   });
 
   it('treats null fields as absent, as analytics.js sends them before identify', () => {
@@ -96,7 +115,10 @@ describe('validateMessage', () => {
 
   it('takes the type from a single-call endpoint when the body has none', () => {
     // Act
-    const validation = validateMessage({ event: 'Clicked', anonymousId: 'a' }, { path: '', endpointType: 'track' });
+    const validation = validateMessage(
+      { event: 'Clicked', anonymousId: 'a' },
+      { path: '', endpointType: 'track' },
+    );
 
     // Assess
     expect(validation).toEqual({ ok: true, message: { type: 'track', event: 'Clicked', anonymousId: 'a' } });
@@ -104,7 +126,10 @@ describe('validateMessage', () => {
 
   it('refuses a body whose type contradicts its single-call endpoint', () => {
     // Act
-    const validation = validateMessage({ type: 'identify', userId: 'u' }, { path: '', endpointType: 'track' });
+    const validation = validateMessage(
+      { type: 'identify', userId: 'u' },
+      { path: '', endpointType: 'track' },
+    );
 
     // Assess
     expect(validation).toEqual({

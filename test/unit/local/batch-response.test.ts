@@ -30,7 +30,10 @@ describe('outcomeOfResponse', () => {
   });
 
   it.each([
-    ['an identifier not in the batch', { batchItemFailures: [{ itemIdentifier: '4903' }, { itemIdentifier: '5000' }] }],
+    [
+      'an identifier not in the batch',
+      { batchItemFailures: [{ itemIdentifier: '4903' }, { itemIdentifier: '5000' }] },
+    ],
     ['an empty identifier', { batchItemFailures: [{ itemIdentifier: '' }] }],
     ['a null identifier', { batchItemFailures: [{ itemIdentifier: null }] }],
     ['a misnamed identifier key', { batchItemFailures: [{ itemId: '4903' }] }],

@@ -63,7 +63,9 @@ describe('processBatch', () => {
 
   it('resumes a partial failure at the lowest failed record and checkpoints the records before it', async () => {
     // Prepare
-    const run = recordingEffects((_records, call) => (call === 1 ? { kind: 'partial', failedFrom: 2 } : { kind: 'success' }));
+    const run = recordingEffects((_records, call) =>
+      call === 1 ? { kind: 'partial', failedFrom: 2 } : { kind: 'success' },
+    );
 
     // Act
     await processBatch(shardRecords(5), policy, run.effects);
@@ -90,9 +92,13 @@ describe('processBatch', () => {
       [0, 1, 2],
       [0, 1, 2],
     ]);
-    expect(run.discarded.map(({ indexes, discarded }) => [indexes, discarded.condition, discarded.approximateInvokeCount])).toEqual([
-      [[0, 1, 2], 'RetryAttemptsExhausted', 3],
-    ]);
+    expect(
+      run.discarded.map(({ indexes, discarded }) => [
+        indexes,
+        discarded.condition,
+        discarded.approximateInvokeCount,
+      ]),
+    ).toEqual([[[0, 1, 2], 'RetryAttemptsExhausted', 3]]);
     expect(run.checkpoints).toEqual([2]);
   });
 
@@ -145,9 +151,13 @@ describe('processBatch', () => {
       [5],
       [6, 7],
     ]);
-    expect(run.discarded.map(({ indexes, discarded }) => [indexes, discarded.condition, discarded.approximateInvokeCount])).toEqual([
-      [[5], 'RetryAttemptsExhausted', 6],
-    ]);
+    expect(
+      run.discarded.map(({ indexes, discarded }) => [
+        indexes,
+        discarded.condition,
+        discarded.approximateInvokeCount,
+      ]),
+    ).toEqual([[[5], 'RetryAttemptsExhausted', 6]]);
     expect(run.checkpoints).toEqual([3, 4, 5, 7]);
   });
 
@@ -158,7 +168,11 @@ describe('processBatch', () => {
     );
 
     // Act
-    await processBatch(shardRecords(2), { ...policy, retryAttempts: 1, bisectBatchOnError: true }, run.effects);
+    await processBatch(
+      shardRecords(2),
+      { ...policy, retryAttempts: 1, bisectBatchOnError: true },
+      run.effects,
+    );
 
     // Assess: one retry was used before the split, so each single record fails once and is discarded.
     expect(run.invocations).toEqual([[0, 1], [0, 1], [0], [1]]);
@@ -167,16 +181,24 @@ describe('processBatch', () => {
 
   it('discards records older than the maximum age without sending them to the function', async () => {
     // Prepare
-    const records = [shardRecord(0, arrivedAt - 7_200_000), shardRecord(1, arrivedAt - 7_200_000), shardRecord(2)];
+    const records = [
+      shardRecord(0, arrivedAt - 7_200_000),
+      shardRecord(1, arrivedAt - 7_200_000),
+      shardRecord(2),
+    ];
     const run = recordingEffects(() => ({ kind: 'success' }));
 
     // Act
     await processBatch(records, policy, run.effects);
 
     // Assess
-    expect(run.discarded.map(({ indexes, discarded }) => [indexes, discarded.condition, discarded.approximateInvokeCount])).toEqual([
-      [[0, 1], 'RecordAgeExceeded', 0],
-    ]);
+    expect(
+      run.discarded.map(({ indexes, discarded }) => [
+        indexes,
+        discarded.condition,
+        discarded.approximateInvokeCount,
+      ]),
+    ).toEqual([[[0, 1], 'RecordAgeExceeded', 0]]);
     expect(run.discarded[0]?.discarded.lastOutcome).toBeUndefined();
     expect(run.invocations).toEqual([[2]]);
     expect(run.checkpoints).toEqual([1, 2]);
@@ -194,14 +216,20 @@ describe('processBatch', () => {
 
     // Assess
     expect(run.invocations).toEqual([[0, 1]]);
-    expect(run.discarded.map(({ indexes, discarded }) => [indexes, discarded.condition, discarded.approximateInvokeCount])).toEqual([
-      [[0, 1], 'RecordAgeExceeded', 1],
-    ]);
+    expect(
+      run.discarded.map(({ indexes, discarded }) => [
+        indexes,
+        discarded.condition,
+        discarded.approximateInvokeCount,
+      ]),
+    ).toEqual([[[0, 1], 'RecordAgeExceeded', 1]]);
   });
 
   it('treats a negative retryAttempts as unbounded retries', async () => {
     // Prepare
-    const run = recordingEffects((_records, call) => (call < 20 ? { kind: 'error', error: new Error('down') } : { kind: 'success' }));
+    const run = recordingEffects((_records, call) =>
+      call < 20 ? { kind: 'error', error: new Error('down') } : { kind: 'success' },
+    );
 
     // Act
     await processBatch(shardRecords(1), { ...policy, retryAttempts: -1 }, run.effects);

@@ -45,7 +45,10 @@ describe('CheckpointStore', () => {
     const store = new CheckpointStore(root, 'land', 'events');
 
     // Act
-    await Promise.all([store.write('shardId-000000000000', '4901'), store.write('shardId-000000000001', '4902')]);
+    await Promise.all([
+      store.write('shardId-000000000000', '4901'),
+      store.write('shardId-000000000001', '4902'),
+    ]);
     await store.write('shardId-000000000000', '4903');
 
     // Assess

@@ -26,7 +26,10 @@ function recordFor(discarded: DiscardedRecords) {
 describe('failureRecord', () => {
   it('describes records that exhausted their retries, with the invocation event as payload', () => {
     // Prepare
-    const records = [shardRecord(4, Date.parse('2026-03-01T12:00:04.835Z')), shardRecord(5, Date.parse('2026-03-01T12:00:05.580Z'))];
+    const records = [
+      shardRecord(4, Date.parse('2026-03-01T12:00:04.835Z')),
+      shardRecord(5, Date.parse('2026-03-01T12:00:05.580Z')),
+    ];
     const discarded: DiscardedRecords = {
       records,
       condition: 'RetryAttemptsExhausted',
@@ -79,7 +82,11 @@ describe('failureRecord', () => {
 
   it('leaves the response context empty for records too old to be sent at all', () => {
     // Prepare
-    const discarded: DiscardedRecords = { records: [shardRecord(1)], condition: 'RecordAgeExceeded', approximateInvokeCount: 0 };
+    const discarded: DiscardedRecords = {
+      records: [shardRecord(1)],
+      condition: 'RecordAgeExceeded',
+      approximateInvokeCount: 0,
+    };
 
     // Act
     const document = recordFor(discarded);

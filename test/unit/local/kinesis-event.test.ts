@@ -70,7 +70,8 @@ describe('eventRecordBytes', () => {
     const records = [record, { ...record, partitionKey: 'ünïcödé', data: new Uint8Array(1000) }];
 
     // Act
-    const counted = eventEnvelopeBytes + records.reduce((sum, entry) => sum + eventRecordBytes(entry, source), 0);
+    const counted =
+      eventEnvelopeBytes + records.reduce((sum, entry) => sum + eventRecordBytes(entry, source), 0);
 
     // Assess
     expect(counted - Buffer.byteLength(JSON.stringify(kinesisStreamEvent(records, source)))).toBe(1);

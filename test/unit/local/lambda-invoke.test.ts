@@ -1,8 +1,12 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type FunctionIdentity, invokeWithTimeout, lambdaContext } from '../../../infra/local/lambda-invoke.ts';
-import { FunctionTimeoutError } from '../../../infra/local/stream-poller-errors.ts';
+import {
+  type FunctionIdentity,
+  invokeWithTimeout,
+  lambdaContext,
+} from '../../../infra/local/lambda-invoke.ts';
 import { mappingIdFor } from '../../../infra/local/stream-poller.ts';
+import { FunctionTimeoutError } from '../../../infra/local/stream-poller-errors.ts';
 
 const fn: FunctionIdentity = {
   functionName: 'land',
