@@ -31,8 +31,11 @@ export interface StreamTrigger {
   readonly maxRecordAgeSeconds: number;
   readonly bisectBatchOnError: boolean;
   readonly parallelizationFactor: number;
-  /** Where a batch that exhausted its retries is written (an S3 on-failure destination). */
-  readonly onFailure: { readonly bucket: BucketName; readonly prefix: string };
+  /**
+   * Where a batch that exhausted its retries is written: an S3 on-failure destination, which names its objects
+   * itself (`aws/lambda/<mapping id>/<shard id>/YYYY/MM/DD/…`, the invocation payload included).
+   */
+  readonly onFailure: { readonly bucket: BucketName };
 }
 
 export interface ScheduleTrigger {
@@ -86,12 +89,25 @@ export const resourceEnv = {
 };
 
 const collectorRoutes: HttpRoute[] = [
-  ...['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch', 't', 'i', 'p', 's', 'g', 'a', 'b'].flatMap(
-    (path): HttpRoute[] => [
-      { method: 'POST', path: `/v1/${path}` },
-      { method: 'OPTIONS', path: `/v1/${path}` },
-    ],
-  ),
+  ...[
+    'track',
+    'identify',
+    'page',
+    'screen',
+    'group',
+    'alias',
+    'batch',
+    't',
+    'i',
+    'p',
+    's',
+    'g',
+    'a',
+    'b',
+  ].flatMap((path): HttpRoute[] => [
+    { method: 'POST', path: `/v1/${path}` },
+    { method: 'OPTIONS', path: `/v1/${path}` },
+  ]),
   { method: 'GET', path: '/v1/projects/{writeKey}/settings' },
   { method: 'OPTIONS', path: '/v1/projects/{writeKey}/settings' },
 ];
@@ -121,7 +137,7 @@ export const functions = {
         maxRecordAgeSeconds: 6 * 3600,
         bisectBatchOnError: true,
         parallelizationFactor: 1,
-        onFailure: { bucket: 'lake', prefix: 'failed/land/' },
+        onFailure: { bucket: 'lake' },
       },
     ],
     streams: { events: 'read' },
@@ -129,7 +145,8 @@ export const functions = {
   },
   compact: {
     entry: 'functions/compact/handler.ts',
-    description: 'Merges the small Parquet files of recently landed partitions, dropping duplicate messageIds',
+    description:
+      'Merges the small Parquet files of recently landed partitions, dropping duplicate messageIds',
     memoryMb: 2048,
     timeoutSeconds: 900,
     triggers: [{ kind: 'schedule', rate: { value: 1, unit: 'hour' } }],

@@ -31,7 +31,18 @@ export interface ObjectStore {
   delete(keys: readonly string[]): Promise<void>;
 }
 
-export const channels = ['web', 'app', 'server', 'email', 'pos', 'crm', 'erp', 'support', 'social', 'other'] as const;
+export const channels = [
+  'web',
+  'app',
+  'server',
+  'email',
+  'pos',
+  'crm',
+  'erp',
+  'support',
+  'social',
+  'other',
+] as const;
 export type Channel = (typeof channels)[number];
 
 /** Where events come from: each write key belongs to exactly one source. */
@@ -56,7 +67,11 @@ export interface QueryResult {
   readonly columns: readonly QueryColumn[];
   readonly rows: readonly Record<string, unknown>[];
   /** What the engine reports about the run: Athena's bytes scanned and their cost. */
-  readonly stats: { readonly engine: 'duckdb' | 'athena'; readonly bytesScanned?: number; readonly costUsd?: number };
+  readonly stats: {
+    readonly engine: 'duckdb' | 'athena';
+    readonly bytesScanned?: number;
+    readonly costUsd?: number;
+  };
 }
 
 /** SQL over the lake: Athena in AWS, DuckDB locally, with the same table and view names. */

@@ -20,8 +20,6 @@ export function streamEventSource(trigger: StreamTrigger, stores: PlatformStores
     parallelizationFactor: trigger.parallelizationFactor,
     // Handlers return the records they could not process; only those are retried.
     reportBatchItemFailures: true,
-    // An S3 destination takes a bucket ARN only and Lambda names the objects itself (under `aws/lambda/`), so
-    // the declared prefix is the local runtime's alone.
     onFailure: new S3OnFailureDestination(stores.buckets[trigger.onFailure.bucket]),
   });
 }

@@ -68,12 +68,15 @@ async function startDynamoDbLocal(dbPath: string): Promise<{ endpoint: string; s
       '-jar',
       join(jarDir, 'DynamoDBLocal.jar'),
       '-sharedDb',
+      // No usage data leaves the machine.
+      '-disableTelemetry',
       '-dbPath',
       dbPath,
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // DynamoDB Local writes a metadata file into its working directory: keep it in the data directory.
+    { cwd: dbPath, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';

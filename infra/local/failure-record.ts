@@ -80,18 +80,12 @@ function responseContext(discarded: DiscardedRecords): KinesisFailureRecord['res
 }
 
 /**
- * Where the document goes: `<prefix>aws/lambda/<mapping id>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>`,
+ * Where the document goes: `aws/lambda/<mapping id>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>`,
  * the layout Lambda uses under an S3 destination, in UTC.
  */
-export function failureRecordKey(
-  prefix: string,
-  mappingId: string,
-  shardId: string,
-  at: Date,
-  id: string,
-): string {
+export function failureRecordKey(mappingId: string, shardId: string, at: Date, id: string): string {
   const iso = at.toISOString();
   const [year, month, day] = iso.slice(0, 10).split('-');
   const time = iso.slice(0, 19).replaceAll(':', '.');
-  return `${prefix}aws/lambda/${mappingId}/${shardId}/${year}/${month}/${day}/${time}-${id}`;
+  return `aws/lambda/${mappingId}/${shardId}/${year}/${month}/${day}/${time}-${id}`;
 }

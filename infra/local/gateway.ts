@@ -12,7 +12,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { HttpRoute } from '../topology.ts';
-import { LOCAL_ACCOUNT, lambdaContext, withTimeout } from './lambda-context.ts';
+import { functionIdentity, invokeWithTimeout, LOCAL_ACCOUNT, lambdaContext } from './lambda-invoke.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -98,11 +98,12 @@ async function handle(
   }
   const { route, pathParameters } = match;
   const event = toEvent(request, url, route, pathParameters, body);
-  const context = lambdaContext(route.functionName, route.memoryMb, route.timeoutSeconds);
+  const timeoutSeconds = Math.min(route.timeoutSeconds, MAX_INTEGRATION_SECONDS);
+  const fn = functionIdentity(route.functionName, route.memoryMb, timeoutSeconds);
   let result: APIGatewayProxyResultV2;
   try {
-    const timeout = Math.min(route.timeoutSeconds, MAX_INTEGRATION_SECONDS);
-    result = await withTimeout(route.handler(event, context), timeout, route.functionName);
+    const context = lambdaContext(fn, Date.now() + timeoutSeconds * 1000);
+    result = await invokeWithTimeout(route.handler, event, context, fn);
   } catch (error) {
     options.log('function error', { function: route.functionName, error: String(error) });
     send(response, 500, { message: 'Internal Server Error' });
@@ -169,7 +170,9 @@ function toEvent(
   }
   // API Gateway adds these, as any proxy does.
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${sourceIp}`
+    : sourceIp;
   headers['x-forwarded-proto'] = 'http';
   headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
   const query: Record<string, string> = {};

@@ -1,5 +1,5 @@
 /** Calling a handler as the Lambda runtime does: with a context object, and no longer than the timeout. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { FunctionTimeoutError, StreamPollerError } from './stream-poller-errors.ts';
 
@@ -16,6 +16,26 @@ export interface FunctionIdentity {
   readonly timeoutSeconds: number;
   /** One per runtime process, as one per execution environment in AWS. */
   readonly logStreamName: string;
+}
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** A function as the local runtime runs it: one execution environment per function and process. */
+export function functionIdentity(
+  functionName: string,
+  memoryMb: number,
+  timeoutSeconds: number,
+  region: string = LOCAL_REGION,
+  account: string = LOCAL_ACCOUNT,
+): FunctionIdentity {
+  return {
+    functionName,
+    functionArn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+    memoryMb,
+    timeoutSeconds,
+    logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+  };
 }
 
 /** The context of one invocation that must end by `deadline` (milliseconds since the epoch). */
@@ -48,12 +68,12 @@ export function lambdaContext(
  * Resolves with the handler's response, or rejects with its error or a `FunctionTimeoutError`. A handler past
  * its timeout cannot be killed in-process; it runs on, but its result is ignored, as Lambda ignores it.
  */
-export async function invokeWithTimeout(
-  handler: StreamHandler,
-  event: KinesisStreamEvent,
+export async function invokeWithTimeout<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+  event: E,
   context: Context,
   fn: FunctionIdentity,
-): Promise<unknown> {
+): Promise<R> {
   const running = Promise.resolve().then(() => handler(event, context));
   // Once the timeout has won the race nobody awaits the handler; keep its late rejection from crashing the process.
   running.catch(() => undefined);

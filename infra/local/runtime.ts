@@ -21,12 +21,12 @@ import {
 } from '../topology.ts';
 import { EMULATOR_CREDENTIALS, type Emulators, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayRoute, type HttpHandler, startGateway } from './gateway.ts';
-import { LOCAL_REGION } from './lambda-context.ts';
+import { LOCAL_REGION } from './lambda-invoke.ts';
 import { type LocalPaths, localPaths } from './paths.ts';
 import { createResources } from './resources.ts';
 import { type ScheduledHandler, Scheduler } from './scheduler.ts';
 import { type LocalSecrets, localSecrets } from './secrets.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { type StreamHandler, StreamPoller } from './stream-poller.ts';
 
 export interface LocalPlatformOptions {
   /** HTTP port of the gateway; 0 picks a free one. Default `PORT` or 8080. */
@@ -204,7 +204,12 @@ function metered(
       failed = true;
       throw error;
     } finally {
-      onInvocation({ functionName, memoryMb: spec.memoryMb, durationMs: performance.now() - started, failed });
+      onInvocation({
+        functionName,
+        memoryMb: spec.memoryMb,
+        durationMs: performance.now() - started,
+        failed,
+      });
     }
   };
 }
@@ -230,7 +235,8 @@ function streamPoller(
     streamName: trigger.stream,
     streamArn,
     region: LOCAL_REGION,
-    handler: handler as ConstructorParameters<typeof StreamPoller>[0]['handler'],
+    handler: handler as StreamHandler,
+    memoryMb: spec.memoryMb,
     failureDestination: new S3ObjectStore({ client: s3Client(), bucket: trigger.onFailure.bucket }),
     checkpointDir: paths.checkpoints,
     batchingWindowSeconds: options.batchingWindowSeconds ?? 1,

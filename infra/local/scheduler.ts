@@ -1,7 +1,7 @@
 /** The local stand-in for EventBridge Scheduler: runs each scheduled function at its rate, never overlapping. */
 import type { Context } from 'aws-lambda';
 import type { ScheduleTrigger } from '../topology.ts';
-import { lambdaContext, withTimeout } from './lambda-context.ts';
+import { functionIdentity, invokeWithTimeout, lambdaContext } from './lambda-invoke.ts';
 
 export type ScheduledHandler = (event: { time: string }, context: Context) => Promise<unknown>;
 
@@ -43,12 +43,9 @@ export class Scheduler {
     if (!fn) throw new Error(`no scheduled function named ${functionName}`);
     const previous = this.running.get(functionName);
     if (previous) await previous.catch(() => undefined);
-    const context = lambdaContext(fn.functionName, fn.memoryMb, fn.timeoutSeconds);
-    const run = withTimeout(
-      fn.handler({ time: time.toISOString() }, context),
-      fn.timeoutSeconds,
-      fn.functionName,
-    );
+    const identity = functionIdentity(fn.functionName, fn.memoryMb, fn.timeoutSeconds);
+    const context = lambdaContext(identity, Date.now() + fn.timeoutSeconds * 1000);
+    const run = invokeWithTimeout(fn.handler, { time: time.toISOString() }, context, identity);
     this.running.set(functionName, run);
     try {
       return await run;

@@ -12,7 +12,7 @@
  * await poller.idle(); // every record put so far has been handled
  * await poller.stop();
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type KinesisClient, ListShardsCommand, type ListShardsCommandInput } from '@aws-sdk/client-kinesis';
 import { ConfigurationError } from '../../shared/errors.ts';
@@ -25,7 +25,9 @@ import { failureRecord, failureRecordKey } from './failure-record.ts';
 import { type EventSource, kinesisStreamEvent, type ShardRecord } from './kinesis-event.ts';
 import {
   type FunctionIdentity,
+  functionIdentity,
   invokeWithTimeout,
+  LOCAL_ACCOUNT,
   lambdaContext,
   type StreamHandler,
 } from './lambda-invoke.ts';
@@ -81,15 +83,15 @@ export class StreamPoller {
 
   constructor(private readonly options: StreamPollerOptions) {
     validate(options);
-    this.account = options.streamArn.split(':')[4] || '000000000000';
+    this.account = options.streamArn.split(':')[4] || LOCAL_ACCOUNT;
     this.mappingId = mappingIdFor(options.functionName, options.streamArn);
-    this.fn = {
-      functionName: options.functionName,
-      functionArn: `arn:aws:lambda:${options.region}:${this.account}:function:${options.functionName}`,
-      memoryMb: options.memoryMb ?? 128,
-      timeoutSeconds: options.timeoutSeconds,
-      logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
-    };
+    this.fn = functionIdentity(
+      options.functionName,
+      options.memoryMb ?? 128,
+      options.timeoutSeconds,
+      options.region,
+      this.account,
+    );
     this.checkpoints = new CheckpointStore(options.checkpointDir, options.functionName, options.streamName);
     this.logger = withFields(options.logger ?? new Logger({ serviceName: 'cdp-local' }), {
       functionName: options.functionName,
@@ -271,13 +273,7 @@ export class StreamPoller {
       requestId: randomUUID(),
       at,
     });
-    const key = failureRecordKey(
-      this.options.trigger.onFailure.prefix,
-      this.mappingId,
-      source.shardId,
-      at,
-      randomUUID(),
-    );
+    const key = failureRecordKey(this.mappingId, source.shardId, at, randomUUID());
     await this.options.failureDestination.put(key, Buffer.from(JSON.stringify(document)), 'application/json');
     this.logger.warn('records sent to the on-failure destination', {
       shardId: source.shardId,

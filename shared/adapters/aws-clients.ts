@@ -30,7 +30,9 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
     requestHandler: handler(60_000),
     // s3rver only understands path-style addressing and rejects the SDK's default CRC32 trailers.
     forcePathStyle: local,
-    ...(local ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    ...(local
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
     ...defaultRegion(env),
   });
   return s3;

@@ -48,7 +48,8 @@ export function loadSettingsFile(path: string): Settings {
   try {
     return parseSettings(JSON.parse(text), path);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new ConfigurationError(`${path}: ${error.message}`, { cause: error });
+    if (error instanceof SyntaxError)
+      throw new ConfigurationError(`${path}: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -32,7 +32,12 @@ export interface Enrichment {
   };
   /** Acquisition channel: paid_search, organic_search, paid_social, organic_social, email, affiliate, display, referral, direct, other. */
   readonly marketingChannel?: string;
-  readonly page?: { readonly url?: string; readonly path?: string; readonly referrer?: string; readonly host?: string };
+  readonly page?: {
+    readonly url?: string;
+    readonly path?: string;
+    readonly referrer?: string;
+    readonly host?: string;
+  };
 }
 
 /** A valid Segment-spec message after the edge: identified by `messageId`, times corrected, source known. */

@@ -41,7 +41,12 @@ describe('collection from HTTP to the Parquet lake on the local stack', () => {
     const browser = await post(
       platform,
       '/v1/t',
-      JSON.stringify({ writeKey: platform.webKey, anonymousId: 'a3', event: 'Clicked', sentAt: new Date().toISOString() }),
+      JSON.stringify({
+        writeKey: platform.webKey,
+        anonymousId: 'a3',
+        event: 'Clicked',
+        sentAt: new Date().toISOString(),
+      }),
       { 'content-type': 'text/plain', origin: 'https://shop.example.com' },
     );
     const analytics = new Analytics({ writeKey: platform.serverKey, host: platform.url, flushInterval: 50 });
@@ -109,7 +114,9 @@ describe('collection from HTTP to the Parquet lake on the local stack', () => {
   it('serves the settings document the browser library bootstraps from, pointing back at this host', async () => {
     // Act
     const response = await fetch(`${platform.url}/v1/projects/${platform.webKey}/settings`);
-    const settings = (await response.json()) as { integrations: Record<string, { apiKey: string; apiHost: string }> };
+    const settings = (await response.json()) as {
+      integrations: Record<string, { apiKey: string; apiHost: string }>;
+    };
 
     // Assess
     expect(response.status).toBe(200);

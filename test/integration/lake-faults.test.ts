@@ -48,7 +48,11 @@ describe('the lake under replays, client retries and poison records', () => {
     const poison = 'this is not an event envelope';
     await post(platform, '/v1/track', { userId: 'poison-neighbour', event: 'Before' }, auth);
     await kinesisClient().send(
-      new PutRecordCommand({ StreamName: 'events', PartitionKey: 'poison-neighbour', Data: Buffer.from(poison) }),
+      new PutRecordCommand({
+        StreamName: 'events',
+        PartitionKey: 'poison-neighbour',
+        Data: Buffer.from(poison),
+      }),
     );
     await post(platform, '/v1/track', { userId: 'poison-neighbour', event: 'After' }, auth);
 
@@ -58,9 +62,11 @@ describe('the lake under replays, client retries and poison records', () => {
     await platform.runScheduled('compact');
 
     // Assess
-    const landed = await platform.sql("select event from events where user_id = 'poison-neighbour' order by event");
+    const landed = await platform.sql(
+      "select event from events where user_id = 'poison-neighbour' order by event",
+    );
     expect(landed.map((row) => row.event)).toEqual(['After', 'Before']);
-    const listed = await s3Client().send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'failed/land/' }));
+    const listed = await s3Client().send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'aws/lambda/' }));
     const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
     expect(keys.length).toBeGreaterThan(0);
     const bodies = await Promise.all(

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDbSqlEngine } from '../../shared/adapters/duckdb-sql-engine.ts';
 import { localBucketDir } from '../../infra/local/paths.ts';
 import { type LocalPlatform, startLocalPlatform } from '../../infra/local/runtime.ts';
+import { DuckDbSqlEngine } from '../../shared/adapters/duckdb-sql-engine.ts';
 
 export interface TestPlatform extends LocalPlatform {
   /** Write key of the configured web source (`website`). */
@@ -18,6 +18,8 @@ export interface TestPlatform extends LocalPlatform {
 
 export async function startTestPlatform(): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-it-'));
+  // The functions log every batch, as they do in CloudWatch; a test run only needs their errors.
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const platform = await startLocalPlatform({
     dataDir,
     port: 0,

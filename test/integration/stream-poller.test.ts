@@ -91,7 +91,7 @@ function trigger(settings: Partial<StreamTrigger> = {}): StreamTrigger {
     maxRecordAgeSeconds: 3600,
     bisectBatchOnError: false,
     parallelizationFactor: 1,
-    onFailure: { bucket: 'lake', prefix: 'failed/test/' },
+    onFailure: { bucket: 'lake' },
     ...settings,
   };
 }
@@ -306,7 +306,7 @@ describe('StreamPoller', () => {
     expect(others).toEqual([]);
     expect(failure?.key).toMatch(
       new RegExp(
-        `^failed/test/aws/lambda/${poller.mappingId}/shardId-000000000000/\\d{4}/\\d{2}/\\d{2}/` +
+        `^aws/lambda/${poller.mappingId}/shardId-000000000000/\\d{4}/\\d{2}/\\d{2}/` +
           '\\d{4}-\\d{2}-\\d{2}T\\d{2}\\.\\d{2}\\.\\d{2}-[0-9a-f-]{36}$',
       ),
     );

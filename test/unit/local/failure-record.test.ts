@@ -98,10 +98,9 @@ describe('failureRecord', () => {
 });
 
 describe('failureRecordKey', () => {
-  it('lays the key out as Lambda does under an S3 destination, after the prefix, in UTC', () => {
+  it('lays the key out as Lambda does under an S3 destination, in UTC', () => {
     // Act
     const key = failureRecordKey(
-      'failed/land/',
       '2b733gdc-8ac3-cdf5-af3a-1827b3b11284',
       'shardId-000000000001',
       new Date('2026-03-01T23:59:58.999-02:00'),
@@ -110,7 +109,7 @@ describe('failureRecordKey', () => {
 
     // Assess
     expect(key).toBe(
-      'failed/land/aws/lambda/2b733gdc-8ac3-cdf5-af3a-1827b3b11284/shardId-000000000001/2026/03/02/2026-03-02T01.59.58-0b9e5b1c-8c3f-4a8e-9a57-6f1d2c3b4a59',
+      'aws/lambda/2b733gdc-8ac3-cdf5-af3a-1827b3b11284/shardId-000000000001/2026/03/02/2026-03-02T01.59.58-0b9e5b1c-8c3f-4a8e-9a57-6f1d2c3b4a59',
     );
   });
 });
