@@ -19,7 +19,8 @@ let dynamodb: DynamoDBClient | undefined;
 
 export function kinesisClient(env: NodeJS.ProcessEnv = process.env): KinesisClient {
   // The Kinesis client defaults to HTTP/2, which only SubscribeToShard needs and kinesalite does not speak.
-  kinesis ??= new KinesisClient({ maxAttempts: 3, requestHandler: handler(5_000), ...defaultRegion(env) });
+  // Short timeouts: the collector must answer within its own deadline, and PutRecords normally takes ~20 ms.
+  kinesis ??= new KinesisClient({ maxAttempts: 2, requestHandler: handler(3_000), ...defaultRegion(env) });
   return kinesis;
 }
 

@@ -24,8 +24,15 @@ export interface KinesisEventStreamOptions {
   readonly streamName: string;
   /** Calls per chunk, the first included. @default 4 */
   readonly maxAttempts?: number;
+  /**
+   * No retry starts later than this after `put` began, so a collector answers (503) well within its Lambda
+   * timeout and the client's request timeout even when Kinesis hangs. @default 4000
+   */
+  readonly retryBudgetMs?: number;
   /** Injectable for tests, so backoff takes no real time. @default setTimeout */
   readonly sleep?: (milliseconds: number) => Promise<void>;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /** PutRecords limits: 500 records, 5 MiB including partition keys, 1 MiB per record. */
@@ -48,33 +55,40 @@ export class KinesisEventStream implements EventStream {
   readonly #client: PutRecordsClient;
   readonly #streamName: string;
   readonly #maxAttempts: number;
+  readonly #retryBudgetMs: number;
   readonly #sleep: (milliseconds: number) => Promise<void>;
+  readonly #now: () => number;
 
   constructor(options: KinesisEventStreamOptions) {
     this.#client = options.client ?? kinesisClient();
     this.#streamName = options.streamName;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#retryBudgetMs = options.retryBudgetMs ?? 4_000;
     this.#sleep =
       options.sleep ?? ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)));
+    this.#now = options.now ?? Date.now;
   }
 
   async put(records: readonly StreamRecord[]): Promise<{ readonly failed: readonly StreamRecord[] }> {
     const chunks = chunksOf(records);
+    const retryDeadline = this.#now() + this.#retryBudgetMs;
     for (const [position, chunk] of chunks.entries()) {
-      const failed = await this.#putChunk(chunk);
+      const failed = await this.#putChunk(chunk, retryDeadline);
       // Under back-pressure the later chunks would fail too; the caller retries the request as a whole anyway.
       if (failed.length > 0) return { failed: [...failed, ...chunks.slice(position + 1).flat()] };
     }
     return { failed: [] };
   }
 
-  async #putChunk(chunk: readonly StreamRecord[]): Promise<readonly StreamRecord[]> {
+  async #putChunk(chunk: readonly StreamRecord[], retryDeadline: number): Promise<readonly StreamRecord[]> {
     let pending = chunk;
     for (let attempt = 1; ; attempt++) {
       pending = await this.#attempt(pending);
       if (pending.length === 0 || attempt >= this.#maxAttempts) return pending;
       // Full jitter: spreads the retries of concurrent collectors that were throttled together.
-      await this.#sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+      const delay = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+      if (this.#now() + delay > retryDeadline) return pending;
+      await this.#sleep(delay);
     }
   }
 

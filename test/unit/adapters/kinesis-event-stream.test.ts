@@ -116,6 +116,35 @@ describe('KinesisEventStream', () => {
     }
   });
 
+  it('starts no retry after its retry budget is spent, and reports the records still failing', async () => {
+    // Prepare: every call fails and takes 1.5 s of a fake clock; the budget is 4 s from the first call.
+    let clock = 0;
+    const slow = (keys: string[]) => {
+      clock += 1_500;
+      return failing('a')(keys);
+    };
+    const kinesis = new ScriptedKinesis(slow, slow, slow, slow, slow);
+    const adapter = new KinesisEventStream({
+      client: kinesis,
+      streamName: 'events',
+      maxAttempts: 5,
+      retryBudgetMs: 4_000,
+      now: () => clock,
+      sleep: async (milliseconds) => {
+        clock += milliseconds;
+      },
+    });
+    const input = records('a');
+
+    // Act
+    const result = await adapter.put(input);
+
+    // Assess: the first two calls end at 1.5 s + 1.5 s plus backoffs under 100 + 200 ms, so the third starts
+    // before 3.3 s; it ends after 4.5 s, past the budget, so no fourth starts of the 5 attempts allowed.
+    expect(result.failed).toEqual(input);
+    expect(kinesis.calls).toHaveLength(3);
+  });
+
   it('splits more than 500 records into calls of at most 500, in order', async () => {
     // Prepare
     const kinesis = new ScriptedKinesis();
