@@ -4,8 +4,9 @@
  */
 import type { CliCommand, CliIo } from './command.ts';
 import { queryCommand } from './commands/query.ts';
+import { sourcesCommand } from './commands/sources.ts';
 
-export const cliCommands: readonly CliCommand[] = [queryCommand];
+export const cliCommands: readonly CliCommand[] = [queryCommand, sourcesCommand];
 
 export function cliUsage(commands: readonly CliCommand[] = cliCommands): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { connect, createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -124,9 +125,30 @@ async function startKinesalite(path: string): Promise<{ endpoint: string; stop()
   const address = server.address();
   if (address === null || typeof address === 'string')
     throw new EmulatorError('kinesalite has no TCP address');
+  // kinesalite closes its database before its server, and a request still running then (a read the stopped
+  // pollers abandoned) throws an uncaught error: let the requests in flight finish first.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight += 1;
+    response.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+  });
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+          new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+        ]);
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

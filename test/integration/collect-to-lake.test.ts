@@ -1,5 +1,6 @@
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../infra/cli/cli.ts';
 import { basicAuth, post, startTestPlatform, type TestPlatform } from './local-platform.ts';
 
 describe('collection from HTTP to the Parquet lake on the local stack', () => {
@@ -109,6 +110,33 @@ describe('collection from HTTP to the Parquet lake on the local stack', () => {
     // Assess
     expect(response.status).toBe(401);
     expect(await platform.sql("select * from events where user_id = 'intruder'")).toEqual([]);
+  });
+
+  it('accepts events with a write key made by `cdp sources add`, under that source and channel', async () => {
+    // Prepare: the CLI talks to the table the platform reads, through the emulator endpoint in the environment.
+    let stdout = '';
+    const exitCode = await runCli(
+      ['sources', 'add', '--name', 'store-pos', '--channel', 'pos', '--table', 'sources'],
+      { stdout: (text) => (stdout += text), stderr: () => {}, env: process.env },
+    );
+    const writeKey = stdout.trim();
+
+    // Act
+    const response = await post(
+      platform,
+      '/v1/track',
+      { userId: 'till-7', event: 'Order Completed' },
+      { authorization: basicAuth(writeKey) },
+    );
+    await platform.drain();
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(writeKey).toMatch(/^wk_[0-9a-f]{32}$/);
+    expect(response.status).toBe(200);
+    expect(await platform.sql("select source, channel from events where user_id = 'till-7'")).toEqual([
+      { source: 'store-pos', channel: 'pos' },
+    ]);
   });
 
   it('serves the settings document the browser library bootstraps from, pointing back at this host', async () => {

@@ -1,0 +1,16 @@
+/**
+ * The benchmark's sections, in the order they run. A later section may read an earlier one's result
+ * (`context.resultOf`). To add a section (identity resolution, analytics, scoring, …), write one module that
+ * exports a `BenchSection` and list it here.
+ */
+import { collectorThroughput } from './collector-throughput.ts';
+import { costPerMillionEvents } from './cost-section.ts';
+import { endToEnd } from './end-to-end.ts';
+import type { BenchSection } from './report.ts';
+
+export const benchSections: readonly BenchSection[] = [
+  // First, while nothing else runs: it measures CPU time on one core.
+  collectorThroughput,
+  endToEnd,
+  costPerMillionEvents,
+];

@@ -1,0 +1,32 @@
+/** Summary statistics of the benchmark's samples. */
+
+export interface Distribution {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * The nearest-rank percentile: the smallest sample with at least `p` % of the samples at or below it, so the
+ * value is always one that was measured.
+ * @example percentile([1, 2, 3, 4], 50) // 2
+ */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+export function distribution(samples: readonly number[]): Distribution {
+  const sum = samples.reduce((total, sample) => total + sample, 0);
+  return {
+    count: samples.length,
+    mean: samples.length === 0 ? Number.NaN : sum / samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: samples.length === 0 ? Number.NaN : samples.reduce((max, sample) => Math.max(max, sample)),
+  };
+}
