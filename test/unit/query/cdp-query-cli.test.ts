@@ -117,7 +117,7 @@ describe('cdp query', () => {
 
     // Assess
     expect(codes).toEqual([0, 0]);
-    expect(top.out()).toContain('  query  run SQL over the lake');
+    expect(top.out()).toMatch(/^  query +run SQL over the lake/m);
     expect(query.out()).toContain('Usage: cdp query "<SQL>" [options]');
     expect(query.out()).toContain('--engine duckdb|athena');
   });
