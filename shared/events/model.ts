@@ -40,9 +40,8 @@ export interface Enrichment {
   };
 }
 
-/** A valid Segment-spec message after the edge: identified by `messageId`, times corrected, source known. */
-export interface CollectedEvent {
-  readonly messageId: string;
+/** The fields of a Segment-spec message, with ids as strings. */
+export interface SpecFields {
   readonly type: MessageType;
   readonly event?: string;
   readonly name?: string;
@@ -53,8 +52,14 @@ export interface CollectedEvent {
   readonly previousId?: string;
   readonly properties?: JsonObject;
   readonly traits?: JsonObject;
-  readonly context: JsonObject;
+  readonly context?: JsonObject;
   readonly integrations?: JsonObject;
+}
+
+/** A valid Segment-spec message after the edge: identified by `messageId`, times corrected, source known. */
+export interface CollectedEvent extends SpecFields {
+  readonly messageId: string;
+  readonly context: JsonObject;
   /** Corrected event time: `receivedAt − (sentAt − originalTimestamp)`; ISO-8601 UTC. */
   readonly timestamp: string;
   /** The event time the client reported. */

@@ -6,24 +6,12 @@
 import { z } from 'zod';
 import { isJsonObject, withoutUndefined } from './json.ts';
 import { limits } from './limits.ts';
-import { type JsonObject, type MessageType, messageTypes } from './model.ts';
+import { type JsonObject, type MessageType, messageTypes, type SpecFields } from './model.ts';
 import { parseIsoTimestamp } from './timestamps.ts';
 
 /** A message that passed the spec's rules, with ids as strings and times parsed. */
-export interface ValidMessage {
-  readonly type: MessageType;
+export interface ValidMessage extends SpecFields {
   readonly messageId?: string;
-  readonly event?: string;
-  readonly name?: string;
-  readonly category?: string;
-  readonly userId?: string;
-  readonly anonymousId?: string;
-  readonly groupId?: string;
-  readonly previousId?: string;
-  readonly properties?: JsonObject;
-  readonly traits?: JsonObject;
-  readonly context?: JsonObject;
-  readonly integrations?: JsonObject;
   /** The client's `timestamp` (Segment's originalTimestamp). */
   readonly originalTimestamp?: Date;
   readonly sentAt?: Date;
