@@ -10,6 +10,11 @@ export interface LocalPaths {
   readonly checkpoints: string;
   /** Generated write keys and admin token, kept so a restart serves the same keys. */
   readonly secrets: string;
+  /**
+   * The running platform's emulator and API endpoints (`{ api, kinesis, s3, dynamodb }`), written at start so
+   * the `cdp` commands reach the same emulators; removed at stop.
+   */
+  readonly endpoints: string;
 }
 
 export function localPaths(env: NodeJS.ProcessEnv = process.env): LocalPaths {
@@ -21,6 +26,7 @@ export function localPaths(env: NodeJS.ProcessEnv = process.env): LocalPaths {
     s3: join(root, 's3'),
     checkpoints: join(root, 'checkpoints'),
     secrets: join(root, 'secrets.json'),
+    endpoints: join(root, 'endpoints.json'),
   };
 }
 

@@ -4,6 +4,7 @@
  * streams through event source mapping pollers, schedules through the local scheduler. The handlers are the
  * very modules Lambda runs; only the SDK endpoints differ.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dynamoDbClient, kinesisClient, s3Client } from '../../shared/adapters/aws-clients.ts';
@@ -135,6 +136,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     ready.gateway = true;
     stoppers.unshift(() => gateway.close());
+    writeFileSync(
+      paths.endpoints,
+      `${JSON.stringify({ api: gateway.url, ...emulators.endpoints }, null, 2)}\n`,
+    );
+    stoppers.unshift(async () => rmSync(paths.endpoints, { force: true }));
 
     return {
       url: gateway.url,
