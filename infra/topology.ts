@@ -104,6 +104,7 @@ const collectorRoutes: HttpRoute[] = [
     'g',
     'a',
     'b',
+    'import',
   ].flatMap((path): HttpRoute[] => [
     { method: 'POST', path: `/v1/${path}` },
     { method: 'OPTIONS', path: `/v1/${path}` },

@@ -8,7 +8,7 @@ export type CollectorRoute =
   | { readonly kind: 'settings'; readonly writeKey: string; readonly basePath: string }
   | { readonly kind: 'unknown' };
 
-/** The Segment HTTP API's paths and analytics.js's one-letter forms (`/v1/t`, `/v1/b`, …). */
+/** The Segment HTTP API's paths, analytics.js's one-letter forms (`/v1/t`, `/v1/b`, …) and `/v1/import`. */
 const endpoints: Readonly<Record<string, Endpoint>> = {
   track: 'track',
   t: 'track',
@@ -24,6 +24,8 @@ const endpoints: Readonly<Record<string, Endpoint>> = {
   a: 'alias',
   batch: 'batch',
   b: 'batch',
+  // The batch endpoint's older name, which analytics-ruby and analytics-java still post to.
+  import: 'batch',
 };
 
 // Anchored at the end only: before `/v1` may come a stage or a custom domain's base path.

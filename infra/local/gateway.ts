@@ -13,6 +13,7 @@ import type {
 } from 'aws-lambda';
 import type { HttpRoute } from '../topology.ts';
 import { functionIdentity, invokeWithTimeout, LOCAL_ACCOUNT, lambdaContext } from './lambda-invoke.ts';
+import { FunctionTimeoutError } from './stream-poller-errors.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -106,7 +107,9 @@ async function handle(
     result = await invokeWithTimeout(route.handler, event, context, fn);
   } catch (error) {
     options.log('function error', { function: route.functionName, error: String(error) });
-    send(response, 500, { message: 'Internal Server Error' });
+    // As the HTTP API answers: 503 when the integration timed out, 500 when the function failed.
+    if (error instanceof FunctionTimeoutError) send(response, 503, { message: 'Service Unavailable' });
+    else send(response, 500, { message: 'Internal Server Error' });
     return;
   }
   writeResult(response, result);

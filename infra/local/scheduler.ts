@@ -41,11 +41,15 @@ export class Scheduler {
   async run(functionName: string, time: Date = new Date()): Promise<unknown> {
     const fn = this.functions.find((candidate) => candidate.functionName === functionName);
     if (!fn) throw new Error(`no scheduled function named ${functionName}`);
-    const previous = this.running.get(functionName);
-    if (previous) await previous.catch(() => undefined);
-    const identity = functionIdentity(fn.functionName, fn.memoryMb, fn.timeoutSeconds);
-    const context = lambdaContext(identity, Date.now() + fn.timeoutSeconds * 1000);
-    const run = invokeWithTimeout(fn.handler, { time: time.toISOString() }, context, identity);
+    // Runs of one function queue behind each other, however many callers ask at once.
+    const previous = this.running.get(functionName) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(() => {
+        const identity = functionIdentity(fn.functionName, fn.memoryMb, fn.timeoutSeconds);
+        const context = lambdaContext(identity, Date.now() + fn.timeoutSeconds * 1000);
+        return invokeWithTimeout(fn.handler, { time: time.toISOString() }, context, identity);
+      });
     this.running.set(functionName, run);
     try {
       return await run;

@@ -5,9 +5,10 @@
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import { type EdgeFacts, enrichMessage } from '../events/enrich.ts';
+import { applyIpPrivacy } from '../events/ip.ts';
 import { deepMerge, isJsonObject, jsonByteLength } from '../events/json.ts';
 import { limits } from '../events/limits.ts';
-import { derivedMessageId } from '../events/message-id.ts';
+import { derivedMessageId, randomMessageId } from '../events/message-id.ts';
 import type { CollectedEvent, JsonObject, MessageType, QuarantinedEvent } from '../events/model.ts';
 import { correctedTimestamp, hasFourDigitYear, parseIsoTimestamp } from '../events/timestamps.ts';
 import { joinPath, validateMessage } from '../events/validate.ts';
@@ -92,6 +93,15 @@ function prepareItem(
     return quarantine(`message is ${size} bytes; the limit is ${limits.eventBytes}`, path);
   if (!isJsonObject(item)) return quarantine('must be an object', path);
   const merged = withBatchDefaults(item, defaults);
+  // The batch's context is copied into every item: bound what that makes, or a small request could become
+  // gigabytes of stream records.
+  const mergedSize = jsonByteLength(merged);
+  if (mergedSize > limits.eventBytes) {
+    return quarantine(
+      `message is ${mergedSize} bytes with the batch's context and integrations; the limit is ${limits.eventBytes}`,
+      path,
+    );
+  }
   const validation = validateMessage(merged, { path, endpointType });
   if (!validation.ok) return quarantine(validation.reason, validation.path);
   if (!hasFourDigitYear(correctedTimestamp({ ...validation.message, receivedAt: edge.receivedAt }))) {
@@ -100,7 +110,11 @@ function prepareItem(
       joinPath(path, ['timestamp']),
     );
   }
-  const messageId = validation.message.messageId ?? derivedMessageId(edge.source.name, merged);
+  // Without a messageId, the content and the client's timestamp identify a message, so a retried request
+  // dedupes; without a timestamp either, two identical calls may well be two events, so each gets its own id.
+  const messageId =
+    validation.message.messageId ??
+    (validation.message.originalTimestamp ? derivedMessageId(edge.source.name, merged) : randomMessageId());
   return { ok: true, index, event: enrichMessage(validation.message, messageId, edge) };
 }
 
@@ -118,7 +132,7 @@ function withBatchDefaults(item: JsonObject, defaults: BatchDefaults): JsonObjec
 
 /** The input kept for the quarantine, without the write key (a credential) and bounded to the event limit. */
 function quarantined(item: unknown, reason: string, path: string, edge: EdgeFacts): QuarantinedEvent {
-  const input = isJsonObject(item) ? withoutWriteKey(item) : item;
+  const input = isJsonObject(item) ? quarantinedInput(item, edge) : item;
   const messageId = isJsonObject(item) ? usableMessageId(item.messageId) : undefined;
   return {
     messageId: messageId ?? derivedMessageId(edge.source.name, input),
@@ -131,8 +145,12 @@ function quarantined(item: unknown, reason: string, path: string, edge: EdgeFact
   };
 }
 
-function withoutWriteKey({ writeKey: _writeKey, ...rest }: JsonObject): JsonObject {
-  return rest;
+/** The input as kept in the quarantine: without the write key (a credential), the IP as the privacy setting says. */
+function quarantinedInput({ writeKey: _writeKey, ...rest }: JsonObject, edge: EdgeFacts): JsonObject {
+  if (!isJsonObject(rest.context) || typeof rest.context.ip !== 'string') return rest;
+  const { ip, ...context } = rest.context;
+  const kept = applyIpPrivacy(ip, edge.ipPrivacy);
+  return { ...rest, context: kept === undefined ? context : { ...context, ip: kept } };
 }
 
 function usableMessageId(value: unknown): string | undefined {

@@ -19,6 +19,7 @@
  * earlier compacted file at a time. Neither grows with the size of the lake or of the partition's history.
  */
 import type { ObjectStore } from '../ports.ts';
+import { LakeFileError } from './errors.ts';
 import {
   compactedFileKey,
   compactionRunId,
@@ -184,7 +185,9 @@ async function mergeStep(
   let rowsIn = 0;
   for (const key of landedKeys) {
     const bytes = await store.get(key);
-    if (bytes === undefined) continue;
+    // A landed file listed with its marker and now gone was merged by another run: going on would overwrite
+    // that run's output with part of its rows. Fail the partition; its markers stay for the next run.
+    if (bytes === undefined) throw new LakeFileError('a landed file disappeared during compaction', key);
     for (const row of await decodeParquet(table, bytes, { key })) {
       rowsIn += 1;
       const id = String(row.message_id);

@@ -286,6 +286,20 @@ describe('collect handler: requests', () => {
     ]);
   });
 
+  it('takes a batch on /v1/import, where analytics-ruby and analytics-java post', async () => {
+    // Prepare
+    const stream = new FakeEventStream();
+    const handle = collector(stream);
+    const body = JSON.stringify({ batch: [{ type: 'identify', userId: 'u1', traits: { plan: 'pro' } }] });
+
+    // Act
+    const response = await handle(apiEvent({ method: 'POST', path: '/v1/import', headers: server, body }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(stream.envelopes().map((envelope) => envelope.schema)).toEqual(['cdp.event/1']);
+  });
+
   it('answers a generic 500 without internals when something unexpected fails', async () => {
     // Prepare
     const broken: SourceRegistry = {

@@ -191,8 +191,11 @@ describe('prepareMessages', () => {
   });
 
   it('gives a message without messageId the same derived id when the request is retried', () => {
-    // Prepare
-    const attempt = (sentAt: string) => ({ batch: [{ type: 'track', event: 'E', userId: 'u1' }], sentAt });
+    // Prepare: the client stamped the event, and stamps each attempt's sentAt anew.
+    const attempt = (sentAt: string) => ({
+      batch: [{ type: 'track', event: 'E', userId: 'u1', timestamp: '2024-05-01T11:59:58Z' }],
+      sentAt,
+    });
 
     // Act
     const [first] = prepareMessages(attempt('2024-05-01T12:00:00Z'), 'batch', edge);
@@ -202,6 +205,51 @@ describe('prepareMessages', () => {
     const idOf = (result: PreparedMessage | undefined) => (result?.ok ? result.event.messageId : undefined);
     expect(idOf(first)).toMatch(/^cdp-[0-9a-f]{64}$/);
     expect(idOf(retry)).toBe(idOf(first));
+  });
+
+  it('gives two identical messages with neither messageId nor timestamp two ids: they may be two events', () => {
+    // Prepare: the same call made twice, minutes apart, as `curl` would make it.
+    const body = { batch: [{ type: 'track', event: 'Item Added', userId: 'u1' }] };
+
+    // Act
+    const [first] = prepareMessages(body, 'batch', edge);
+    const [second] = prepareMessages(body, 'batch', edge);
+
+    // Assess
+    const idOf = (result: PreparedMessage | undefined) => (result?.ok ? result.event.messageId : undefined);
+    expect(idOf(first)).toMatch(/^cdp-/);
+    expect(idOf(second)).not.toBe(idOf(first));
+  });
+
+  it("quarantines an item that the batch's context makes larger than the event limit", () => {
+    // Prepare: a 20,000-character batch context copied into two items of 20 KB each pushes both past 32 KB.
+    const body = {
+      batch: [
+        { type: 'track', event: 'A', userId: 'u1', context: { note: 'x'.repeat(15_000) } },
+        { type: 'track', event: 'B', userId: 'u1' },
+      ],
+      context: { padding: 'y'.repeat(20_000) },
+    };
+
+    // Act
+    const [withBig, withSmall] = prepareMessages(body, 'batch', edge);
+
+    // Assess: 15,000 + 20,000 characters > 32,768 bytes; 20,000 alone is not.
+    expect(withBig?.ok).toBe(false);
+    expect(withBig?.ok === false && withBig.quarantined.reason).toMatch(/batch's context/);
+    expect(withSmall?.ok).toBe(true);
+  });
+
+  it('keeps the client IP in a quarantined input only as the privacy setting allows', () => {
+    // Prepare: the edge in these tests truncates; an invalid item carries its end user's IP.
+    const body = { batch: [{ type: 'track', userId: 'u1', context: { ip: '203.0.113.77' } }] };
+
+    // Act
+    const [rejected] = prepareMessages(body, 'batch', { ...edge, ipPrivacy: 'drop' });
+
+    // Assess
+    expect(rejected?.ok).toBe(false);
+    expect(rejected?.ok === false && rejected.quarantined.raw).not.toContain('203.0.113');
   });
 
   it('quarantines a message whose clock correction would leave the four-digit years', () => {

@@ -45,6 +45,31 @@ describe('compactLake', () => {
     expect(summary.partitions).toMatchObject([{ table: 'events', dt: '2026-11-22', landedFiles: 3 }]);
   });
 
+  it('fails a run that overlaps another over the same partition instead of overwriting its output', async () => {
+    // Prepare: run B lists the three landed files; while it reads the second, run A compacts them all.
+    const store = new MemoryObjectStore();
+    await landOverlappingFiles(store);
+    const [, second] = landedFiles(store);
+    let interleaved = false;
+    store.hooks.beforeGet = async (key) => {
+      if (interleaved || key !== second) return;
+      interleaved = true;
+      const hooks = store.hooks;
+      store.hooks = {};
+      await compactLake(store);
+      store.hooks = hooks;
+    };
+
+    // Act
+    const summaryOfB = await compactLake(store);
+
+    // Assess: A's output holds the 7 distinct ids once each; B wrote nothing and says why.
+    expect(interleaved).toBe(true);
+    expect(summaryOfB.failures).toMatchObject([{ table: 'events', dt: '2026-11-22' }]);
+    const rows = await rowsUnder(store, eventsTable, PARTITION);
+    expect(rows.map((row) => row.message_id).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+  });
+
   it('keeps the copy received first when copies of a messageId sit in different landed files', async () => {
     // Prepare
     const store = new MemoryObjectStore();
