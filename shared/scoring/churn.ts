@@ -1,0 +1,176 @@
+/**
+ * Churn risk: the probability that a customer makes no purchase in the next horizon, from an L2-regularised
+ * logistic regression trained on the data's own past with an out-of-time split.
+ *
+ * Training. The horizon H is cut into K windows of h = H / K days, K as small as the history allows: K = 1 when
+ * the history before the as-of date A is at least 2H long, otherwise K = ⌈2H / history⌉, so that at least one
+ * training snapshot has a full window of history before it. Snapshots are taken at S = A − h, A − 2h, … (at
+ * most `maxSnapshots`, none before the first purchase); at each, every customer who had bought by S is a row,
+ * with features as of S and the label "no purchase in (S, S + h]". Every label is observed on or before A.
+ *
+ * Prediction. With no purchase, a customer's features move deterministically (recency and tenure grow by h,
+ * the rest stays), so P(no purchase in H) = Π_{k<K} P(no purchase in window k | features advanced by k·h), the
+ * discrete-time survival product. With K = 1 it is the logistic probability itself.
+ *
+ * Features: ln(1 + days since the last purchase), ln(1 + tenure in days), ln(1 + repeat purchases),
+ * ln(1 + mean spend per purchase occasion), and the mean per transaction of each optional behavioural
+ * attribute; all standardised with the training rows' mean and standard deviation.
+ */
+import { ScoringInputError } from './errors.ts';
+import { type CustomerSnapshot, countUpTo, type PurchaseHistory, snapshotAt } from './history.ts';
+import { fitLogistic, type LogisticModel, logisticProbability } from './logistic.ts';
+import { type Duration, durationIn, formatDay } from './time.ts';
+
+export interface ChurnOptions {
+  /** The span the probability is about. */
+  readonly horizon: Duration;
+  /** L2 penalty of the logistic regression. @default 1 */
+  readonly l2?: number;
+  /** Training snapshots, most recent first. @default 4 */
+  readonly maxSnapshots?: number;
+  /** Names of the histories' behavioural attributes, in order. @default none */
+  readonly attributeNames?: readonly string[];
+}
+
+export interface ChurnModel {
+  readonly horizon: Duration;
+  /** The window h the logistic model predicts, in days, and how many make the horizon. */
+  readonly windowDays: number;
+  readonly windows: number;
+  readonly featureNames: readonly string[];
+  /** Standardisation of the raw features, from the training rows. */
+  readonly means: readonly number[];
+  readonly scales: readonly number[];
+  /** On the standardised features. */
+  readonly logistic: LogisticModel;
+  readonly training: {
+    /** Snapshot dates, most recent first (the day whose end the features are taken at, rounded down). */
+    readonly snapshots: readonly string[];
+    readonly rows: number;
+    /** Rows with no purchase in their window. */
+    readonly churned: number;
+  };
+}
+
+export const baseChurnFeatures = [
+  'ln_days_since_last',
+  'ln_tenure_days',
+  'ln_repeat_purchases',
+  'ln_mean_spend',
+] as const;
+
+/** Trains the model for customers as of the end of `asOfDay`, on `histories` up to that day only. */
+export function trainChurnModel(
+  histories: readonly PurchaseHistory[],
+  asOfDay: number,
+  options: ChurnOptions,
+): ChurnModel {
+  const horizonDays = durationIn(options.horizon, 'days');
+  const attributeNames = options.attributeNames ?? [];
+  const maxSnapshots = options.maxSnapshots ?? 4;
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const history of histories) {
+    const first = history.days[0];
+    if (first !== undefined && first <= asOfDay) earliest = Math.min(earliest, first);
+  }
+  const historyDays = asOfDay - earliest;
+  if (!(historyDays > 0)) {
+    throw new ScoringInputError(
+      `no purchase history before ${formatDay(asOfDay)} to train the churn model on`,
+    );
+  }
+  const windows = historyDays >= 2 * horizonDays ? 1 : Math.ceil((2 * horizonDays) / historyDays);
+  const windowDays = horizonDays / windows;
+  const raw: number[][] = [];
+  const churned: boolean[] = [];
+  const snapshots: string[] = [];
+  for (let j = 1; j <= maxSnapshots; j++) {
+    const snapshotDay = asOfDay - j * windowDays;
+    if (snapshotDay < earliest) break;
+    snapshots.push(formatDay(Math.floor(snapshotDay)));
+    for (const history of histories) {
+      const snapshot = snapshotAt(history, snapshotDay, 'days');
+      if (!snapshot) continue;
+      raw.push(rawFeatures(snapshot, 0));
+      churned.push(countUpTo(history.days, snapshotDay + windowDays) === snapshot.occasions);
+    }
+  }
+  const positives = churned.filter(Boolean).length;
+  if (raw.length < 10 || positives === 0 || positives === raw.length) {
+    throw new ScoringInputError(
+      `not enough history before ${formatDay(asOfDay)} to train the churn model: ` +
+        `${raw.length} customer snapshots, ${positives} without a purchase in their window`,
+    );
+  }
+  const featureCount = baseChurnFeatures.length + attributeNames.length;
+  const means: number[] = [];
+  const scales: number[] = [];
+  for (let j = 0; j < featureCount; j++) {
+    let mean = 0;
+    for (const row of raw) mean += row[j] as number;
+    mean /= raw.length;
+    let variance = 0;
+    for (const row of raw) variance += ((row[j] as number) - mean) ** 2;
+    const scale = Math.sqrt(variance / raw.length);
+    means.push(mean);
+    scales.push(scale > 0 ? scale : 1);
+  }
+  const standardised = raw.map((row) =>
+    row.map((value, j) => (value - (means[j] as number)) / (scales[j] as number)),
+  );
+  const logistic = fitLogistic(standardised, churned, { l2: options.l2 ?? 1 });
+  return {
+    horizon: options.horizon,
+    windowDays,
+    windows,
+    featureNames: [...baseChurnFeatures, ...attributeNames],
+    means,
+    scales,
+    logistic: { intercept: logistic.intercept, coefficients: logistic.coefficients },
+    training: { snapshots, rows: raw.length, churned: positives },
+  };
+}
+
+/** P(no purchase in the model's horizon) for a customer as of the date the model was trained for. */
+export function churnProbability(model: ChurnModel, snapshot: CustomerSnapshot): number {
+  let probability = 1;
+  const features = new Float64Array(model.featureNames.length);
+  for (let k = 0; k < model.windows; k++) {
+    const raw = rawFeatures(snapshot, k * model.windowDays);
+    for (let j = 0; j < features.length; j++) {
+      features[j] = ((raw[j] as number) - (model.means[j] as number)) / (model.scales[j] as number);
+    }
+    probability *= logisticProbability(model.logistic, features);
+  }
+  return probability;
+}
+
+function rawFeatures(snapshot: CustomerSnapshot, daysLater: number): number[] {
+  return [
+    Math.log1p(snapshot.daysSinceLast + daysLater),
+    Math.log1p(snapshot.tenureDays + daysLater),
+    Math.log1p(snapshot.x),
+    Math.log1p(snapshot.totalSpend / snapshot.occasions),
+    ...snapshot.attributeMeans,
+  ];
+}
+
+export const churnRiskTiers = ['low', 'medium', 'high'] as const;
+export type ChurnRisk = (typeof churnRiskTiers)[number];
+
+/** Probabilities of no purchase at or above which a customer is medium or high risk. */
+export interface RiskThresholds {
+  readonly medium: number;
+  readonly high: number;
+}
+
+/** low below 0.5, medium from 0.5, high from 0.8 (see docs/scoring.md for why). */
+export const defaultRiskThresholds: RiskThresholds = { medium: 0.5, high: 0.8 };
+
+export function churnRisk(
+  probability: number,
+  thresholds: RiskThresholds = defaultRiskThresholds,
+): ChurnRisk {
+  if (probability >= thresholds.high) return 'high';
+  return probability >= thresholds.medium ? 'medium' : 'low';
+}
