@@ -12,6 +12,12 @@ export interface HttpRoute {
   readonly method: HttpMethod;
   /** API Gateway route syntax, e.g. `/v1/projects/{writeKey}/settings`. */
   readonly path: string;
+  /**
+   * `admin`: only operators may call it — an IAM authorizer in AWS (SigV4-signed requests), the admin token
+   * (`Authorization: Bearer …`) locally; the function never sees a request that was not authorized.
+   * Absent: public, the function authenticates the caller itself (the collector's write keys).
+   */
+  readonly auth?: 'admin';
 }
 
 export interface HttpTrigger {
@@ -71,17 +77,27 @@ export const buckets = {
 } as const;
 export type BucketName = keyof typeof buckets;
 
+/** A DynamoDB table; every key attribute holds strings. */
+export interface TableSpec {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Attribute holding an item's expiry time (epoch seconds), for DynamoDB TTL. */
+  readonly timeToLiveAttribute?: string;
+}
+
 export const tables = {
   /** Write key → source (name, channel, allowed origins). */
   sources: { partitionKey: 'writeKey' },
-} as const;
+  /** The identity graph and the profiles (docs/identity.md). */
+  profiles: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+} as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
 
 /** The environment variable through which a function learns each resource's physical name. */
 export const resourceEnv = {
   stream: { events: 'EVENTS_STREAM_NAME' },
   bucket: { lake: 'LAKE_BUCKET' },
-  table: { sources: 'SOURCES_TABLE' },
+  table: { sources: 'SOURCES_TABLE', profiles: 'PROFILES_TABLE' },
 } as const satisfies {
   stream: Record<StreamName, string>;
   bucket: Record<BucketName, string>;
@@ -143,6 +159,46 @@ export const functions = {
     ],
     streams: { events: 'read' },
     buckets: { lake: 'readwrite' },
+  },
+  resolve: {
+    entry: 'functions/resolve/handler.ts',
+    description:
+      'Resolves identities of the events on the stream into the identity graph and unified profiles',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    triggers: [
+      {
+        kind: 'stream',
+        stream: 'events',
+        // A person's events in one batch cost one profile write: a larger window coalesces more of them.
+        batchSize: 1000,
+        maxBatchingWindowSeconds: 10,
+        retryAttempts: 5,
+        maxRecordAgeSeconds: 6 * 3600,
+        bisectBatchOnError: true,
+        // One batch per shard at a time keeps each shard's events in order (idempotency marks rely on it).
+        parallelizationFactor: 1,
+        onFailure: { bucket: 'lake' },
+      },
+    ],
+    streams: { events: 'read' },
+    tables: { profiles: 'readwrite' },
+  },
+  profiles: {
+    entry: 'functions/profiles/handler.ts',
+    description: 'Profile API: a person by any identifier, and their recent events (admin only)',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        routes: [
+          { method: 'GET', path: '/v1/profiles/{idType}/{idValue}', auth: 'admin' },
+          { method: 'GET', path: '/v1/profiles/{idType}/{idValue}/events', auth: 'admin' },
+        ],
+      },
+    ],
+    tables: { profiles: 'read' },
   },
   compact: {
     entry: 'functions/compact/handler.ts',

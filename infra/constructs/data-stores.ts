@@ -20,9 +20,12 @@ export interface StreamDefinition {
   readonly retentionHours: number;
 }
 
-/** What the topology says about a table; its partition key holds strings, as every key of ours does. */
+/** What the topology says about a table; its keys hold strings, as every key of ours does. */
 export interface TableDefinition {
   readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Attribute holding each item's expiry (epoch seconds): DynamoDB deletes expired items, free of charge. */
+  readonly timeToLiveAttribute?: string;
 }
 
 /** The stores functions are granted access to, by their topology names. */
@@ -149,6 +152,8 @@ export class DataStores extends Construct implements PlatformStores {
       (name, table) =>
         new Table(this, `${pascalCase(name)}Table`, {
           partitionKey: { name: table.partitionKey, type: AttributeType.STRING },
+          ...(table.sortKey ? { sortKey: { name: table.sortKey, type: AttributeType.STRING } } : {}),
+          ...(table.timeToLiveAttribute ? { timeToLiveAttribute: table.timeToLiveAttribute } : {}),
           billingMode: BillingMode.PAY_PER_REQUEST,
           encryption: TableEncryption.CUSTOMER_MANAGED,
           encryptionKey: this.encryptionKey,

@@ -1,8 +1,9 @@
 /**
  * The HTTP API in front of the functions with http triggers: routes from the topology, the Lambda proxy
  * (payload v2), access logs, and throttling on the default stage. No API-level CORS: the collector answers
- * `OPTIONS` itself, per source, from the origins each write key allows. No authorizer: the collector
- * authenticates the Segment write key in the request itself.
+ * `OPTIONS` itself, per source, from the origins each write key allows. Public routes have no authorizer: the
+ * collector authenticates the Segment write key in the request itself. Admin routes (`auth: 'admin'`) have an
+ * IAM authorizer: only SigV4-signed requests of principals allowed `execute-api:Invoke` on them get through.
  */
 import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -13,6 +14,7 @@ import {
   type HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -76,27 +78,35 @@ export class IngestApi extends Construct {
     return this.stage.url;
   }
 
-  /** Routes each of `routes` to `handler` through one Lambda proxy integration. */
+  /** Routes each of `routes` to `handler` through one Lambda proxy integration; admin routes behind IAM. */
   addRoutes(id: string, handler: IFunction, routes: readonly HttpRoute[]): HttpApiRoute[] {
     // One permission for the whole API instead of one per route: the function's resource policy is capped
     // at 20 KB, which a few dozen per-route statements would exhaust.
     const integration = new HttpLambdaIntegration(`${id}Integration`, handler, {
       scopePermissionToRoute: false,
     });
-    const created = routes.map((route) =>
-      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration }),
-    );
-    const added = created.flat();
-    for (const route of added) {
-      NagSuppressions.addResourceSuppressions(route, [
-        {
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'A public ingestion endpoint by design, as Segment clients expect: the collector authenticates the ' +
-            'write key carried in each request (Basic auth or body) against the sources table, and answers ' +
-            'CORS preflights (OPTIONS) itself, which carry no credentials.',
-        },
-      ]);
+    const added: HttpApiRoute[] = [];
+    for (const route of routes) {
+      const admin = route.auth === 'admin';
+      const created = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(admin ? { authorizer: new HttpIamAuthorizer() } : {}),
+      });
+      added.push(...created);
+      if (admin) continue;
+      for (const publicRoute of created) {
+        NagSuppressions.addResourceSuppressions(publicRoute, [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'A public ingestion endpoint by design, as Segment clients expect: the collector authenticates the ' +
+              'write key carried in each request (Basic auth or body) against the sources table, and answers ' +
+              'CORS preflights (OPTIONS) itself, which carry no credentials.',
+          },
+        ]);
+      }
     }
     return added;
   }

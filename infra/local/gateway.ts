@@ -1,8 +1,10 @@
 /**
  * The local stand-in for API Gateway's HTTP API: routes requests by the topology's route keys and turns them
  * into the payload-format-2.0 events Lambda receives, and the functions' results back into HTTP responses,
- * with API Gateway's own answers for unknown routes (404) and failed invocations (500/503).
+ * with API Gateway's own answers for unknown routes (404) and failed invocations (500/503). Admin routes are
+ * authorized here, as the IAM authorizer does in AWS: locally with the admin token as a bearer token.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   /** Answers `GET /health`, which only the local runtime has: 200 once every component is ready. */
   readonly health: () => { ready: boolean; components: Record<string, boolean> };
   readonly log: (message: string, fields: Record<string, unknown>) => void;
+  /** What `Authorization: Bearer …` must carry on routes with `auth: 'admin'`. */
+  readonly adminToken: string;
 }
 
 /** HTTP APIs reject bodies over 10 MB before invoking anything. */
@@ -92,6 +96,14 @@ async function handle(
     send(response, 404, { message: 'Not Found' });
     return;
   }
+  if (match.route.auth === 'admin' && !isAdmin(request.headers.authorization, options.adminToken)) {
+    response.writeHead(401, {
+      'content-type': 'application/json',
+      'www-authenticate': 'Bearer realm="cdp admin"',
+    });
+    response.end(JSON.stringify({ message: 'Unauthorized' }));
+    return;
+  }
   const body = await readBody(request);
   if (body === undefined) {
     send(response, 413, { message: 'Request Entity Too Large' });
@@ -113,6 +125,14 @@ async function handle(
     return;
   }
   writeResult(response, result);
+}
+
+/** Compares digests, so that the time taken says nothing about the token. */
+function isAdmin(authorization: string | undefined, adminToken: string): boolean {
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (presented === undefined || adminToken === '') return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(presented), digest(adminToken));
 }
 
 function routePattern(path: string): Matcher['pattern'] {

@@ -2,7 +2,12 @@
  * Creates on the emulators what the CDK stacks create in AWS — the topology's streams, buckets and tables —
  * and is a no-op for those that exist, so a restart over the same data directory keeps everything.
  */
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -10,7 +15,7 @@ import {
   ResourceInUseException as StreamInUseException,
 } from '@aws-sdk/client-kinesis';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { buckets, streams, tables } from '../topology.ts';
+import { buckets, streams, type TableSpec, tables } from '../topology.ts';
 import { waitUntil } from './emulators.ts';
 
 export interface LocalClients {
@@ -28,18 +33,31 @@ export async function createResources(clients: LocalClients): Promise<Record<key
       if (!(error instanceof BucketAlreadyOwnedByYou) && !isNamed(error, 'BucketAlreadyExists')) throw error;
     }
   }
-  for (const [name, table] of Object.entries(tables)) {
+  for (const [name, table] of Object.entries(tables) as [string, TableSpec][]) {
+    const keys = [
+      { AttributeName: table.partitionKey, KeyType: 'HASH' as const },
+      ...(table.sortKey ? [{ AttributeName: table.sortKey, KeyType: 'RANGE' as const }] : []),
+    ];
     try {
       await clients.dynamodb.send(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+          KeySchema: keys,
         }),
       );
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      continue;
+    }
+    if (table.timeToLiveAttribute) {
+      await clients.dynamodb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+        }),
+      );
     }
   }
   const arns: Partial<Record<keyof typeof streams, string>> = {};

@@ -133,6 +133,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       routes,
       health: () => ({ ready: Object.values(ready).every(Boolean), components: { ...ready } }),
       log,
+      adminToken: secrets.adminToken,
     });
     ready.gateway = true;
     stoppers.unshift(() => gateway.close());

@@ -23,7 +23,7 @@ export function runtimeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ru
   } catch (error) {
     throw new ConfigurationError(`${SETTINGS_ENV} is not JSON`, { cause: error });
   }
-  const parsed = settingsSchema.pick({ privacy: true }).safeParse(json);
+  const parsed = settingsSchema.pick({ privacy: true, identity: true }).safeParse(json);
   if (!parsed.success) throw new ConfigurationError(`${SETTINGS_ENV}: ${parsed.error.message}`);
   return parsed.data;
 }

@@ -8,10 +8,44 @@ import { z } from 'zod';
 import { ConfigurationError } from '../errors.ts';
 import { channels } from '../ports.ts';
 
+const sourceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _');
+
 export const sourceConfigSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
+  name: sourceName,
   channel: z.enum(channels),
   allowedOrigins: z.array(z.union([z.literal('*'), z.url()])).default([]),
+});
+
+/** An identifier type: `user_id`, `email`, an externalIds type, a trait key declared as an identifier, … */
+const identifierType = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _');
+
+/**
+ * Identity resolution (docs/identity.md): how identifiers are normalised and which links may merge profiles.
+ * Every field has a safe default, so the section may be left out.
+ */
+export const identitySettingsSchema = z.strictObject({
+  /** Region of phone numbers written without a country code (ISO 3166-1 alpha-2), e.g. `US`, `GB`. */
+  phoneDefaultRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 region such as US')
+    .default('US'),
+  /** Values that never identify anyone, added to the built-in list (`null`, `unknown`, `0`, …). */
+  blockedValues: z.array(z.string().max(256)).default([]),
+  /** Most identities of a type one profile may hold, over the defaults (user_id 1, email 3, phone 3, …). */
+  limits: z.record(identifierType, z.int().min(1).max(1000)).default({}),
+  /** Most identities of a type the limits do not name. */
+  defaultLimit: z.int().min(1).max(1000).default(5),
+  /** Most identities of all types one profile may hold. */
+  maxIdentitiesPerProfile: z.int().min(1).max(1000).default(150),
+  /** Identifier types, strongest first; `*` stands for every type not listed. */
+  priority: z
+    .array(z.union([identifierType, z.literal('*')]))
+    .min(1)
+    .default(['user_id', 'email', 'phone', '*', 'device_id', 'anonymous_id']),
+  /** Trait keys that identify a person, per source name (`*`: every source), e.g. `{ "crm": ["crm_id"] }`. */
+  traitIdentifiers: z.record(z.union([sourceName, z.literal('*')]), z.array(identifierType)).default({}),
+  /** Sources whose trait values win over later values from sources listed after them or not at all. */
+  traitPrecedence: z.array(sourceName).default([]),
 });
 
 export const settingsSchema = z.strictObject({
@@ -23,12 +57,14 @@ export const settingsSchema = z.strictObject({
       ip: z.enum(['full', 'truncate', 'drop']).default('truncate'),
     })
     .default({ ip: 'truncate' }),
+  identity: identitySettingsSchema.prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+export type IdentitySettings = z.infer<typeof identitySettingsSchema>;
 /** The part of the settings functions receive at run time (through `CDP_SETTINGS`). */
-export type RuntimeSettings = Pick<Settings, 'privacy'>;
+export type RuntimeSettings = Pick<Settings, 'privacy' | 'identity'>;
 
 export function parseSettings(input: unknown, where: string): Settings {
   const parsed = settingsSchema.safeParse(input);
@@ -55,5 +91,5 @@ export function loadSettingsFile(path: string): Settings {
 }
 
 export function runtimeSettings(settings: Settings): RuntimeSettings {
-  return { privacy: settings.privacy };
+  return { privacy: settings.privacy, identity: settings.identity };
 }

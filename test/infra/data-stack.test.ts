@@ -7,6 +7,7 @@ import {
   type StreamName,
   streams,
   type TableName,
+  type TableSpec,
   tables,
 } from '../../infra/topology.ts';
 import { expectResource, logicalId, synthPlatform } from './platform.ts';
@@ -42,13 +43,19 @@ describe('the data stack', () => {
     },
   );
 
-  it.each(Object.entries(tables))(
+  it.each(Object.entries(tables) as [string, TableSpec][])(
     'creates the %s table on demand, encrypted and recoverable',
     (name, spec) => {
       expectResource(template, logicalId(stores.tables[name as TableName]), {
         Type: 'AWS::DynamoDB::Table',
         Properties: {
-          KeySchema: [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }],
+          KeySchema: [
+            { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+            ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : []),
+          ],
+          TimeToLiveSpecification: spec.timeToLiveAttribute
+            ? { AttributeName: spec.timeToLiveAttribute, Enabled: true }
+            : Match.absent(),
           BillingMode: 'PAY_PER_REQUEST',
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -7,7 +7,7 @@ import {
   type ScheduleTrigger,
   type StreamTrigger,
 } from '../../infra/topology.ts';
-import { logicalId, synthPlatform } from './platform.ts';
+import { configuredSettings, logicalId, synthPlatform } from './platform.ts';
 
 const specs = Object.entries(functions) as [string, FunctionSpec][];
 const streamTriggers = specs.flatMap(([name, spec]) =>
@@ -178,6 +178,22 @@ describe('the functions stack', () => {
     );
   });
 
+  it('has an admin route to check in the topology', () => {
+    expect(httpRoutes.some(({ route }) => route.auth === 'admin')).toBe(true);
+  });
+
+  it.each(httpRoutes)('authorizes $route.method $route.path as the topology says', ({ route }) => {
+    // Act
+    const [found] = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: `${route.method} ${route.path}` },
+      }),
+    );
+
+    // Assess: admin routes take SigV4-signed requests of IAM principals only; the others are public.
+    expect(found?.Properties.AuthorizationType ?? 'NONE').toBe(route.auth === 'admin' ? 'AWS_IAM' : 'NONE');
+  });
+
   it('creates exactly the routes of the topology', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', httpRoutes.length);
   });
@@ -203,7 +219,9 @@ describe('the functions stack', () => {
 
   it('keeps client IP addresses out of the access logs unless the settings keep full addresses', () => {
     // Prepare
-    const withFullIps = synthPlatform({ runtimeSettings: { privacy: { ip: 'full' } } });
+    const withFullIps = synthPlatform({
+      runtimeSettings: { ...configuredSettings(), privacy: { ip: 'full' } },
+    });
 
     // Act
     const formatOf = (stages: Template): string =>

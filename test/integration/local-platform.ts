@@ -1,5 +1,5 @@
 /** Starts the real local platform for one test file, in a fresh data directory. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localBucketDir } from '../../infra/local/paths.ts';
@@ -16,8 +16,18 @@ export interface TestPlatform extends LocalPlatform {
   dispose(): Promise<void>;
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** A cdp.config.json of the test's own, written into the data directory. @default the repository's */
+  readonly config?: unknown;
+}
+
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-it-'));
+  let configFile: string | undefined;
+  if (options.config !== undefined) {
+    configFile = join(dataDir, 'cdp.config.json');
+    writeFileSync(configFile, JSON.stringify(options.config));
+  }
   // The functions log every batch, as they do in CloudWatch; a test run only needs their errors.
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const platform = await startLocalPlatform({
@@ -26,6 +36,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     batchingWindowSeconds: 0.2,
     schedules: false,
     log: () => {},
+    ...(configFile === undefined ? {} : { configFile }),
   });
   const engine = await DuckDbSqlEngine.open({ lakeDir: localBucketDir(platform.paths, 'lake') });
   return {

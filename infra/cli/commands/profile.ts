@@ -1,0 +1,161 @@
+/**
+ * `cdp profile get <type>:<value>`: a person's unified profile, or their recent events, as JSON. Locally it asks
+ * the running platform's profile API with the admin token (both found in the data dir); `--url`/`--token` name
+ * another; `--table` reads an AWS deployment's profiles table directly with your AWS credentials (the deployed
+ * API takes IAM-signed requests only).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbProfileStore } from '../../../shared/adapters/dynamodb-profile-store.ts';
+import { loadSettingsFile, parseSettings } from '../../../shared/config/settings.ts';
+import { identityRules } from '../../../shared/identity/rules.ts';
+import { findProfile, parseLimit, recentEventsOf } from '../../../shared/profiles/lookup.ts';
+import { profileView } from '../../../shared/profiles/view.ts';
+import { localPaths } from '../../local/paths.ts';
+import { type CliCommand, type CliIo, CliUsageError } from '../command.ts';
+
+export const profileUsage = `Usage: cdp profile get <type>:<value> [options]
+
+Prints the unified profile of the person an identifier belongs to, as JSON, e.g.
+  cdp profile get email:ann@example.com
+  cdp profile get user_id:user-1 --events --limit 5
+The value is normalised as resolution normalises it (emails lower-cased, phones in E.164, …).
+
+Options:
+  --events            print the person's recent events, newest first, instead of the profile
+  --limit <n>         with --events: how many, 1 to 200 (default 20)
+  --url <url>         the platform's API (default: the running local platform's, else http://localhost:$PORT)
+  --token <token>     the admin token (default: $CDP_ADMIN_TOKEN, else the local data dir's)
+  --data-dir <dir>    the local data dir (default: $CDP_DATA_DIR or .cdp)
+  --table <name>      read an AWS deployment's profiles table instead (stack output CdpData.ProfilesTableName)
+  --region <region>   with --table: the AWS region (default: the SDK's, e.g. $AWS_REGION)
+  --config <file>     with --table: the identity settings to normalise with (default: cdp.config.json)
+  -h, --help          print this help
+`;
+
+const options = {
+  events: { type: 'boolean' },
+  limit: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  'data-dir': { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+export const profileCommand: CliCommand = {
+  name: 'profile',
+  summary: "print a person's unified profile or recent events (profile get email:ann@example.com)",
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const [action, ...rest] = args;
+    if (action === undefined || action === '--help' || action === '-h') {
+      io.stdout(profileUsage);
+      return action === undefined ? 1 : 0;
+    }
+    if (action !== 'get') throw new CliUsageError(`unknown action '${action}' (run cdp profile --help)`);
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      io.stdout(profileUsage);
+      return 0;
+    }
+    const [identifier, ...extra] = positionals;
+    if (identifier === undefined || extra.length > 0) {
+      throw new CliUsageError('give one identifier as <type>:<value>, e.g. email:ann@example.com');
+    }
+    const separator = identifier.indexOf(':');
+    if (separator <= 0)
+      throw new CliUsageError(`"${identifier}" is not <type>:<value>, e.g. email:ann@example.com`);
+    const type = identifier.slice(0, separator);
+    const value = identifier.slice(separator + 1);
+    const limit = values.events ? parseLimit(values.limit) : undefined;
+    const answer = values.table
+      ? await fromTable(type, value, limit, values, values.table)
+      : await fromApi(type, value, limit, values, io);
+    if (answer === undefined) {
+      io.stderr(`cdp profile: no profile has ${type}:${value}\n`);
+      return 1;
+    }
+    io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
+    return 0;
+  },
+};
+
+async function fromApi(
+  type: string,
+  value: string,
+  limit: number | undefined,
+  values: Values,
+  io: CliIo,
+): Promise<unknown> {
+  const paths = localPaths(values['data-dir'] ? { ...io.env, CDP_DATA_DIR: values['data-dir'] } : io.env);
+  const url = values.url ?? localApi(paths.endpoints) ?? `http://localhost:${io.env.PORT || 8080}`;
+  const token = values.token ?? io.env.CDP_ADMIN_TOKEN ?? localAdminToken(paths.secrets);
+  if (!token) {
+    throw new CliUsageError(
+      `no admin token: pass --token, set CDP_ADMIN_TOKEN, or start the platform (${paths.secrets})`,
+    );
+  }
+  const path = `/v1/profiles/${encodeURIComponent(type)}/${encodeURIComponent(value)}`;
+  const target = new URL(limit === undefined ? path : `${path}/events?limit=${limit}`, url);
+  let response: Response;
+  try {
+    response = await fetch(target, { headers: { authorization: `Bearer ${token}` } });
+  } catch (error) {
+    throw new CliUsageError(`cannot reach ${target.origin}: is the platform running (npm start)?`, {
+      cause: error,
+    });
+  }
+  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  if (response.status === 404) return undefined;
+  if (response.status === 401 || response.status === 403)
+    throw new CliUsageError(`${target.origin} refused the admin token`);
+  if (!response.ok)
+    throw new CliUsageError(`${target.origin} answered ${response.status}: ${body.message ?? ''}`);
+  return body;
+}
+
+async function fromTable(
+  type: string,
+  value: string,
+  limit: number | undefined,
+  values: Values,
+  table: string,
+): Promise<unknown> {
+  const configFile = resolve(values.config ?? 'cdp.config.json');
+  const settings = existsSync(configFile)
+    ? loadSettingsFile(configFile)
+    : parseSettings({ sources: [{ name: 'default', channel: 'other' }] }, 'defaults');
+  const rules = identityRules(settings.identity);
+  const store = new DynamoDbProfileStore({
+    tableName: table,
+    ...(values.region ? { client: new DynamoDBClient({ region: values.region }) } : {}),
+  });
+  const profile = await findProfile(store, type, value, rules);
+  if (profile === undefined) return undefined;
+  if (limit === undefined) return profileView(profile, rules);
+  return { profileId: profile.profileId, events: await recentEventsOf(store, profile, limit) };
+}
+
+/** The API of the platform running on this data dir, if one is (it writes its endpoints at start). */
+function localApi(endpointsFile: string): string | undefined {
+  if (!existsSync(endpointsFile)) return undefined;
+  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as { api?: unknown };
+  return typeof endpoints.api === 'string' ? endpoints.api : undefined;
+}
+
+function localAdminToken(secretsFile: string): string | undefined {
+  if (!existsSync(secretsFile)) return undefined;
+  const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { adminToken?: unknown };
+  return typeof secrets.adminToken === 'string' ? secrets.adminToken : undefined;
+}

@@ -1,0 +1,500 @@
+/**
+ * The identity graph and profiles on the DynamoDB `profiles` table (partition key `pk`, sort key `sk`, TTL on
+ * `expiresAt`). Item layouts, documented in docs/identity.md:
+ *
+ * - identity: `pk = i#<type>:<value>`, `sk = identity` → `profileId` (maybe a merged profile: follow redirects);
+ * - profile: `pk = p#<profileId>`, `sk = profile` → the profile (`kind = live`), or a redirect
+ *   (`kind = redirect`, `mergedInto`) once merged into another;
+ * - recent events: `pk = p#<profileId>`, `sk = event#<latest event time, ms>#<digest>` → up to 50 event
+ *   summaries, expiring after `recentEventsDays`;
+ * - refused links: `pk = p#<profileId>`, `sk = refused#<event time, ms>#<digest>`, expiring after `refusalsDays`.
+ *
+ * A commit is one conditional UpdateItem when it changes one profile only (the common case: a known person's
+ * events), else one transaction; conditions are the profiles' versions and the absence of new items.
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { CdpError } from '../errors.ts';
+import { isJsonObject } from '../events/json.ts';
+import type { Json, JsonObject } from '../events/model.ts';
+import { type Identity, identityKey } from '../identity/identifiers.ts';
+import type { GraphWrites, IdentityGraphStore, RecentEvents, Refusal, Repoint } from '../identity/ports.ts';
+import { messageDigest } from '../identity/sequence.ts';
+import { channels } from '../ports.ts';
+import type { EventSummary, LiveProfile, StoredProfile } from '../profiles/model.ts';
+import type { ProfileReader } from '../profiles/ports.ts';
+import { dynamoDbClient } from './aws-clients.ts';
+
+/** DynamoDB refused a call, or the table holds an item the platform cannot read. */
+export class ProfileStoreError extends CdpError {}
+
+export interface DynamoDbProfileStoreOptions {
+  /** @default dynamoDbClient() — the shared client of aws-clients.ts */
+  readonly client?: DynamoDBClient;
+  readonly tableName: string;
+  /** Days an event stays in a person's recent-events list. @default 30 */
+  readonly recentEventsDays?: number;
+  /** Days a refused link is kept for audit. @default 90 */
+  readonly refusalsDays?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+export const profileKeys = {
+  identity: (identity: Identity) => ({ pk: `i#${identityKey(identity)}`, sk: 'identity' }),
+  profile: (profileId: string) => ({ pk: `p#${profileId}`, sk: 'profile' }),
+};
+
+/** Event summaries per recent-events item: a batch with more of one person's events writes several. */
+const eventsPerItem = 50;
+/** Attempts at the items DynamoDB leaves unprocessed in a batch read or write. */
+const batchAttempts = 6;
+
+/** Attributes of a live profile that resolution owns; `scores` belongs to the scoring job. */
+const ownedAttributes = [
+  'kind',
+  'profileId',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'identities',
+  'traits',
+  'channels',
+  'eventCounts',
+  'typeCounts',
+  'orders',
+  'consent',
+  'seq',
+  'recent',
+  'merged',
+] as const;
+
+export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #recentEventsSeconds: number;
+  readonly #refusalsSeconds: number;
+  readonly #now: () => number;
+
+  constructor(options: DynamoDbProfileStoreOptions) {
+    this.#documents = DynamoDBDocumentClient.from(options.client ?? dynamoDbClient(), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.#table = options.tableName;
+    this.#recentEventsSeconds = (options.recentEventsDays ?? 30) * 86_400;
+    this.#refusalsSeconds = (options.refusalsDays ?? 90) * 86_400;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async linkedProfiles(identities: readonly Identity[]): Promise<ReadonlyMap<string, string>> {
+    const byPk = new Map(identities.map((identity) => [profileKeys.identity(identity).pk, identity]));
+    const items = await this.#batchGet(
+      [...byPk.keys()].map((pk) => ({ pk, sk: 'identity' })),
+      'pk, profileId',
+    );
+    const found = new Map<string, string>();
+    for (const item of items) {
+      const identity = byPk.get(String(item.pk));
+      if (identity !== undefined && typeof item.profileId === 'string') {
+        found.set(identityKey(identity), item.profileId);
+      }
+    }
+    return found;
+  }
+
+  async profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>> {
+    const items = await this.#batchGet([...new Set(profileIds)].map((id) => profileKeys.profile(id)));
+    const found = new Map<string, StoredProfile>();
+    for (const item of items) {
+      const profile = profileFromItem(item);
+      found.set(profile.profileId, profile);
+    }
+    return found;
+  }
+
+  async commit(writes: GraphWrites): Promise<boolean> {
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      ...writes.creates.map((profile) => ({
+        Put: {
+          TableName: this.#table,
+          Item: { ...profileKeys.profile(profile.profileId), ...profileItem(profile), scores: {} },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      ...writes.updates.map(({ profile, expectedVersion }) => ({
+        Update: { TableName: this.#table, ...updateProfile(profile, expectedVersion) },
+      })),
+      ...writes.redirects.map(({ profileId, expectedVersion, mergedInto }) => ({
+        Update: {
+          TableName: this.#table,
+          Key: profileKeys.profile(profileId),
+          UpdateExpression: `SET kind = :redirect, mergedInto = :into, version = :next, updatedAt = :now REMOVE ${[
+            ...ownedAttributes.filter(
+              (name) => !['kind', 'profileId', 'version', 'updatedAt'].includes(name),
+            ),
+            'scores',
+          ].join(', ')}`,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: {
+            ':redirect': 'redirect',
+            ':into': mergedInto,
+            ':next': expectedVersion + 1,
+            ':now': this.#now(),
+            ':expected': expectedVersion,
+          },
+        },
+      })),
+      ...writes.links.map(({ identity, profileId }) => ({
+        Put: {
+          TableName: this.#table,
+          Item: { ...profileKeys.identity(identity), profileId, linkedAt: this.#now() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+    ];
+    const [only] = items;
+    try {
+      if (items.length === 1 && only?.Update) {
+        // One profile changed: a plain conditional write, at half the cost of a transaction.
+        await this.#documents.send(
+          new UpdateCommand(only.Update as ConstructorParameters<typeof UpdateCommand>[0]),
+        );
+      } else if (items.length > 0) {
+        await this.#documents.send(new TransactWriteCommand({ TransactItems: items }));
+      }
+      return true;
+    } catch (error) {
+      if (lostTheRace(error)) return false;
+      throw new ProfileStoreError(`cannot write profiles to ${this.#table}`, { cause: error });
+    }
+  }
+
+  async recordEvents(recent: readonly RecentEvents[]): Promise<void> {
+    const expiresAt = Math.floor(this.#now() / 1000) + this.#recentEventsSeconds;
+    const items = recent.flatMap(({ profileId, events }) => {
+      const sorted = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+      const chunks: EventSummary[][] = [];
+      for (let start = 0; start < sorted.length; start += eventsPerItem) {
+        chunks.push(sorted.slice(start, start + eventsPerItem));
+      }
+      return chunks.map((chunk) => {
+        const latest = Date.parse(chunk.at(-1)?.timestamp ?? '');
+        const digest = messageDigest(chunk.map((summary) => summary.messageId).join('\n'));
+        return {
+          pk: `p#${profileId}`,
+          sk: `event#${sortableTime(latest)}#${digest}`,
+          events: chunk.map(eventTuple),
+          expiresAt,
+        };
+      });
+    });
+    await this.#batchPut(items);
+  }
+
+  async recordRefusals(refusals: readonly Refusal[]): Promise<void> {
+    const expiresAt = Math.floor(this.#now() / 1000) + this.#refusalsSeconds;
+    await this.#batchPut(
+      refusals.map((refusal) => ({
+        pk: `p#${refusal.profileId}`,
+        sk: `refused#${sortableTime(Date.parse(refusal.at))}#${messageDigest(`${refusal.messageId}\n${identityKey(refusal.identity)}`)}`,
+        ...refusal,
+        expiresAt,
+      })),
+    );
+  }
+
+  async repoint(repoints: readonly Repoint[]): Promise<void> {
+    await Promise.all(
+      repoints.map(async ({ identity, from, to }) => {
+        try {
+          await this.#documents.send(
+            new UpdateCommand({
+              TableName: this.#table,
+              Key: profileKeys.identity(identity),
+              UpdateExpression: 'SET profileId = :to',
+              ConditionExpression: 'profileId = :from',
+              ExpressionAttributeValues: { ':to': to, ':from': from },
+            }),
+          );
+        } catch (error) {
+          if (!lostTheRace(error))
+            throw new ProfileStoreError(`cannot repoint an identity`, { cause: error });
+        }
+      }),
+    );
+  }
+
+  async recentEvents(profileIds: readonly string[], limit: number): Promise<EventSummary[]> {
+    const perProfile = await Promise.all(
+      [...new Set(profileIds)].map(async (profileId) => {
+        try {
+          const { Items = [] } = await this.#documents.send(
+            new QueryCommand({
+              TableName: this.#table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': `p#${profileId}`, ':prefix': 'event#' },
+              ScanIndexForward: false,
+              // Each item holds at least one event and is keyed by its latest: `limit` items hold the newest.
+              Limit: limit,
+            }),
+          );
+          return Items.flatMap((item) => eventSummaries(item.events));
+        } catch (error) {
+          throw new ProfileStoreError(`cannot read recent events from ${this.#table}`, { cause: error });
+        }
+      }),
+    );
+    const unique = new Map(perProfile.flat().map((summary) => [summary.messageId, summary]));
+    return [...unique.values()]
+      .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.messageId.localeCompare(b.messageId))
+      .slice(0, limit);
+  }
+
+  async #batchGet(
+    keys: readonly Record<string, string>[],
+    projection?: string,
+  ): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= batchAttempts) throw new ProfileStoreError(`${this.#table}: reads left unprocessed`);
+        if (attempt > 0) await pause(attempt);
+        let output: BatchGetCommandOutput;
+        try {
+          output = await this.#documents.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.#table]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ...(projection ? { ProjectionExpression: projection } : {}),
+                },
+              },
+            }),
+          );
+        } catch (error) {
+          throw new ProfileStoreError(`cannot read ${this.#table}`, { cause: error });
+        }
+        found.push(...(output.Responses?.[this.#table] ?? []));
+        pending = output.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async #batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= batchAttempts) throw new ProfileStoreError(`${this.#table}: writes left unprocessed`);
+        if (attempt > 0) await pause(attempt);
+        try {
+          const output = await this.#documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }),
+          );
+          pending = (output.UnprocessedItems?.[this.#table] ?? []) as typeof pending;
+        } catch (error) {
+          throw new ProfileStoreError(`cannot write to ${this.#table}`, { cause: error });
+        }
+      }
+    }
+  }
+}
+
+/** Another writer changed an item first: a condition failed or a transaction got in the way. */
+function lostTheRace(error: unknown): boolean {
+  if (error instanceof ConditionalCheckFailedException || error instanceof TransactionConflictException)
+    return true;
+  if (error instanceof TransactionCanceledException) {
+    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+    return codes.every((code) => ['None', 'ConditionalCheckFailed', 'TransactionConflict'].includes(code));
+  }
+  return false;
+}
+
+function updateProfile(profile: LiveProfile, expectedVersion: number) {
+  const item = profileItem(profile);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expected': expectedVersion };
+  const sets: string[] = [];
+  for (const name of ownedAttributes) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = item[name];
+    sets.push(`#${name} = :${name}`);
+  }
+  return {
+    Key: profileKeys.profile(profile.profileId),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** The profile's attributes in the table: compact lists for the small tuples, packed digests. */
+export function profileItem(profile: LiveProfile): Record<(typeof ownedAttributes)[number], unknown> {
+  return {
+    kind: 'live',
+    profileId: profile.profileId,
+    version: profile.version,
+    createdAt: profile.createdAt,
+    updatedAt: profile.updatedAt,
+    identities: profile.identities,
+    traits: Object.fromEntries(
+      Object.entries(profile.traits).map(([key, trait]) => [
+        key,
+        { v: JSON.stringify(trait.value), t: trait.at, s: trait.source },
+      ]),
+    ),
+    channels: Object.fromEntries(
+      Object.entries(profile.channels).flatMap(([channel, activity]) =>
+        activity ? [[channel, [activity.first, activity.last, activity.count]]] : [],
+      ),
+    ),
+    eventCounts: profile.eventCounts,
+    typeCounts: profile.typeCounts,
+    orders: profile.orders,
+    consent: Object.fromEntries(
+      Object.entries(profile.consent).map(([purpose, consent]) => [purpose, [consent.granted, consent.at]]),
+    ),
+    seq: profile.seq,
+    recent: Buffer.concat(profile.recent.map((digest) => Buffer.from(digest, 'base64url'))),
+    merged: profile.merged,
+  };
+}
+
+const count = z.number();
+const liveItem = z.object({
+  kind: z.literal('live'),
+  profileId: z.string(),
+  version: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  identities: z.record(z.string(), z.array(z.string())),
+  traits: z.record(z.string(), z.object({ v: z.string(), t: z.number(), s: z.string() })),
+  channels: z.partialRecord(z.enum(channels), z.tuple([z.number(), z.number(), z.number()])),
+  eventCounts: z.record(z.string(), count),
+  typeCounts: z.record(z.string(), count),
+  orders: z.object({ count, revenue: z.number(), first: z.number().optional(), last: z.number().optional() }),
+  consent: z.record(z.string(), z.tuple([z.boolean(), z.number()])),
+  seq: z.record(z.string(), z.string()),
+  recent: z.instanceof(Uint8Array).optional(),
+  merged: z.array(z.string()),
+  scores: z.custom<JsonObject>(isJsonObject).optional(),
+});
+const redirectItem = z.object({
+  kind: z.literal('redirect'),
+  profileId: z.string(),
+  version: z.number(),
+  mergedInto: z.string(),
+  updatedAt: z.number(),
+});
+const storedItem = z.discriminatedUnion('kind', [liveItem, redirectItem]);
+
+export function profileFromItem(item: Record<string, unknown>): StoredProfile {
+  const parsed = storedItem.safeParse(item);
+  if (!parsed.success) {
+    throw new ProfileStoreError(
+      `profile item ${String(item.pk)} is malformed: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  const data = parsed.data;
+  if (data.kind === 'redirect') return data;
+  const recent = Buffer.from(data.recent ?? new Uint8Array());
+  const digests: string[] = [];
+  for (let offset = 0; offset + 6 <= recent.length; offset += 6) {
+    digests.push(recent.subarray(offset, offset + 6).toString('base64url'));
+  }
+  return {
+    kind: 'live',
+    profileId: data.profileId,
+    version: data.version,
+    createdAt: data.createdAt,
+    updatedAt: data.updatedAt,
+    identities: data.identities,
+    traits: Object.fromEntries(
+      Object.entries(data.traits).map(([key, trait]) => [
+        key,
+        { value: JSON.parse(trait.v) as Json, at: trait.t, source: trait.s },
+      ]),
+    ),
+    channels: Object.fromEntries(
+      Object.entries(data.channels).flatMap(([channel, tuple]) =>
+        tuple ? [[channel, { first: tuple[0], last: tuple[1], count: tuple[2] }]] : [],
+      ),
+    ),
+    eventCounts: data.eventCounts,
+    typeCounts: data.typeCounts,
+    orders: {
+      count: data.orders.count,
+      revenue: data.orders.revenue,
+      ...(data.orders.first === undefined ? {} : { first: data.orders.first }),
+      ...(data.orders.last === undefined ? {} : { last: data.orders.last }),
+    },
+    consent: Object.fromEntries(
+      Object.entries(data.consent).map(([purpose, [granted, at]]) => [purpose, { granted, at }]),
+    ),
+    seq: data.seq,
+    recent: digests,
+    merged: data.merged,
+    ...(data.scores === undefined ? {} : { scores: data.scores }),
+  };
+}
+
+/** An event summary as a tuple, `[messageId, type, event, name, time (ms), source, channel]`: half a map's bytes. */
+type EventTuple = [string, string, string | null, string | null, number, string, string];
+
+function eventTuple(summary: EventSummary): EventTuple {
+  const { messageId, type, event, name, timestamp, source, channel } = summary;
+  return [messageId, type, event ?? null, name ?? null, Date.parse(timestamp), source, channel];
+}
+
+const summaryTuple = z.tuple([
+  z.string(),
+  z.string(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.number(),
+  z.string(),
+  z.enum(channels),
+]);
+
+function eventSummaries(value: unknown): EventSummary[] {
+  const parsed = z.array(summaryTuple).safeParse(value);
+  if (!parsed.success) throw new ProfileStoreError('a recent-events item is malformed');
+  return parsed.data.map(([messageId, type, event, name, time, source, channel]) => ({
+    messageId,
+    type,
+    ...(event === null ? {} : { event }),
+    ...(name === null ? {} : { name }),
+    timestamp: new Date(time).toISOString(),
+    source,
+    channel,
+  }));
+}
+
+/** Epoch ms as 13 digits, so that sort keys order by time (until the year 2286). */
+function sortableTime(epochMs: number): string {
+  return String(Number.isFinite(epochMs) ? Math.max(0, epochMs) : 0).padStart(13, '0');
+}
+
+function pause(attempt: number): Promise<void> {
+  const base = 20 * 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => setTimeout(resolve, base + Math.random() * base));
+}

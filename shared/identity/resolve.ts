@@ -1,0 +1,341 @@
+/**
+ * Resolution of one batch of stream records (one shard, in order) into the identity graph and profiles.
+ *
+ * The batch is cut into units: events connected through a shared identity or a shared profile. Units touch
+ * disjoint parts of the graph, so they are planned from one read of the graph and committed concurrently; all
+ * of a person's events in the batch are one unit, so their profile is written once per batch (coalesced), not
+ * once per event. A unit whose commit finds that another writer got there first (another shard, a concurrent
+ * retry) reads again and re-plans, a bounded number of times.
+ *
+ * At-least-once delivery is safe: a profile remembers, per shard, the sequence number of the last event it
+ * applied and the digests of its recent messageIds, and planning skips events a profile has applied already.
+ */
+import { decodeEnvelope } from '../lake/envelope.ts';
+import { InvalidStreamRecordError } from '../lake/errors.ts';
+import type { StoredProfile } from '../profiles/model.ts';
+import { ResolutionConflictError } from './errors.ts';
+import { eventIdentifiers } from './extract.ts';
+import { type Identity, identityKey } from './identifiers.ts';
+import { lookups, type Plan, type PlanContext, planEvents, type ShardEvent, WorkingGraph } from './plan.ts';
+import type { GraphWrites, IdentityGraphReader, IdentityGraphStore } from './ports.ts';
+import { newProfileId } from './profile-id.ts';
+import type { IdentityRules } from './rules.ts';
+
+export interface ResolveRecord {
+  readonly sequenceNumber: string;
+  /** The record's payload: a JSON `StreamEnvelope`. */
+  readonly data: Uint8Array;
+}
+
+/** The records of one shard, in shard order. */
+export interface ResolveBatch {
+  readonly shardId: string;
+  readonly records: readonly ResolveRecord[];
+}
+
+export interface ResolveOptions {
+  readonly rules: IdentityRules;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** @default newProfileId */
+  readonly newProfileId?: () => string;
+  /** Plans and commits of one unit before its events are reported as failed. @default 8 */
+  readonly maxAttempts?: number;
+  /** Units committed at once. @default 8 */
+  readonly concurrency?: number;
+  /** Waits between attempts; injectable so tests need no timers. @default jittered exponential backoff */
+  readonly sleep?: (attempt: number) => Promise<void>;
+}
+
+export interface ResolveResult {
+  /** Records to report as failed: Lambda delivers the batch again from the lowest. */
+  readonly failures: readonly { readonly sequenceNumber: string; readonly reason: string }[];
+  readonly applied: number;
+  readonly skipped: number;
+  readonly unresolved: number;
+  readonly refused: number;
+  readonly merged: number;
+  readonly commits: number;
+  readonly conflicts: number;
+  /** Why units failed: their records are among `failures`. */
+  readonly errors: readonly unknown[];
+  /** Writes of recent events, refusals or shortcuts that failed after their commit (best effort). */
+  readonly sideWriteErrors: readonly unknown[];
+}
+
+/**
+ * Applies a batch to the graph in `store`.
+ *
+ * @example
+ *   const result = await resolveBatch(store, { shardId, records }, { rules: identityRules(settings.identity) });
+ *   return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.sequenceNumber })) };
+ */
+export async function resolveBatch(
+  store: IdentityGraphStore,
+  batch: ResolveBatch,
+  options: ResolveOptions,
+): Promise<ResolveResult> {
+  const failures: { sequenceNumber: string; reason: string }[] = [];
+  const events: ShardEvent[] = [];
+  for (const { sequenceNumber, data } of batch.records) {
+    try {
+      const envelope = decodeEnvelope(data);
+      if (envelope.schema === 'cdp.event/1') events.push({ sequenceNumber, event: envelope.event });
+    } catch (error) {
+      if (!(error instanceof InvalidStreamRecordError)) throw error;
+      failures.push({ sequenceNumber, reason: error.message });
+    }
+  }
+  const tally = new Tally();
+  if (events.length === 0) return tally.result(failures);
+
+  const { units, snapshot } = await unitsOf(store, events, options.rules);
+  const run = new UnitRunner(store, batch.shardId, options, tally);
+  const unitFailures = await mapConcurrently(units, options.concurrency ?? 8, (unit) =>
+    run.unit(unit, snapshot),
+  );
+  return tally.result([...failures, ...unitFailures.flat()]);
+}
+
+class Tally {
+  applied = 0;
+  skipped = 0;
+  unresolved = 0;
+  refused = 0;
+  merged = 0;
+  commits = 0;
+  conflicts = 0;
+  readonly errors: unknown[] = [];
+  readonly sideWriteErrors: unknown[] = [];
+
+  add(plan: Plan): void {
+    this.applied += plan.applied.length;
+    this.skipped += plan.skipped.length;
+    this.unresolved += plan.unresolved.length;
+    this.refused += plan.refusals.length;
+    this.merged += plan.writes.redirects.length;
+  }
+
+  result(failures: ResolveResult['failures']): ResolveResult {
+    const { applied, skipped, unresolved, refused, merged, commits, conflicts, errors, sideWriteErrors } =
+      this;
+    return {
+      failures,
+      applied,
+      skipped,
+      unresolved,
+      refused,
+      merged,
+      commits,
+      conflicts,
+      errors,
+      sideWriteErrors,
+    };
+  }
+}
+
+class UnitRunner {
+  /**
+   * Sequence numbers this invocation committed or is committing (see `PlanContext.ownSequenceNumbers`); one
+   * whose commit failed was never written as a mark, so keeping it changes nothing.
+   */
+  private readonly own = new Set<string>();
+
+  constructor(
+    private readonly store: IdentityGraphStore,
+    private readonly shardId: string,
+    private readonly options: ResolveOptions,
+    private readonly tally: Tally,
+  ) {}
+
+  /** Plans and commits a unit until all its events are done; returns the events that could not be. */
+  async unit(
+    unit: readonly ShardEvent[],
+    snapshot: IdentityGraphReader,
+  ): Promise<{ sequenceNumber: string; reason: string }[]> {
+    const { store, options } = this;
+    const maxAttempts = options.maxAttempts ?? 8;
+    let pending = unit;
+    let reader = snapshot;
+    let attempt = 0;
+    while (pending.length > 0) {
+      let plan: Plan;
+      let committed: boolean;
+      try {
+        plan = await planEvents(reader, pending, this.context());
+        // Known before the marks are written, so that no unit planning meanwhile can read one as another's.
+        for (const { sequenceNumber } of plan.applied) this.own.add(sequenceNumber);
+        committed = isEmpty(plan.writes) || (await store.commit(plan.writes));
+      } catch (error) {
+        // A unit that cannot be read or written is delivered again; the other units of the batch go on.
+        this.tally.errors.push(error);
+        const reason = error instanceof Error ? error.message : String(error);
+        return pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }));
+      }
+      // From now on read what others may have written since the batch was read.
+      reader = store;
+      if (!committed) {
+        this.tally.conflicts += 1;
+        attempt += 1;
+        if (attempt >= maxAttempts) {
+          const error = new ResolutionConflictError('profiles kept changing under this batch', attempt);
+          return pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason: error.message }));
+        }
+        await (options.sleep ?? backoff)(attempt);
+        continue;
+      }
+      if (!isEmpty(plan.writes)) this.tally.commits += 1;
+      this.tally.add(plan);
+      await this.sideWrites(plan);
+      pending = plan.remaining;
+      attempt = 0;
+    }
+    return [];
+  }
+
+  private context(): PlanContext {
+    const now = (this.options.now ?? Date.now)();
+    return {
+      shardId: this.shardId,
+      rules: this.options.rules,
+      now,
+      newProfileId: this.options.newProfileId ?? (() => newProfileId(now)),
+      ownSequenceNumbers: this.own,
+    };
+  }
+
+  /**
+   * After the commit, so that they describe what happened: the recent-events list and the audit of refusals
+   * are best effort (the counters are exact), and shortcuts are only ever an optimisation.
+   */
+  private async sideWrites(plan: Plan): Promise<void> {
+    const results = await Promise.allSettled([
+      plan.recentEvents.length > 0 ? this.store.recordEvents(plan.recentEvents) : undefined,
+      plan.refusals.length > 0 ? this.store.recordRefusals(plan.refusals) : undefined,
+      plan.repoints.length > 0 ? this.store.repoint(plan.repoints) : undefined,
+    ]);
+    for (const result of results) {
+      if (result.status === 'rejected') this.tally.sideWriteErrors.push(result.reason);
+    }
+  }
+}
+
+function isEmpty(writes: GraphWrites): boolean {
+  return (
+    writes.creates.length === 0 &&
+    writes.updates.length === 0 &&
+    writes.redirects.length === 0 &&
+    writes.links.length === 0
+  );
+}
+
+/** 25 ms, 50 ms, 100 ms, … up to 1.6 s, each with up to as much again of jitter, so retries spread out. */
+function backoff(attempt: number): Promise<void> {
+  const base = 25 * 2 ** Math.min(attempt - 1, 6);
+  return new Promise((resolve) => setTimeout(resolve, base + Math.random() * base));
+}
+
+/**
+ * Cuts the events into units connected by a shared identity or a shared profile (after redirects), each in
+ * shard order, from one read of the graph; that read is handed on to plan each unit's first attempt.
+ */
+async function unitsOf(
+  reader: IdentityGraphReader,
+  events: readonly ShardEvent[],
+  rules: IdentityRules,
+): Promise<{ units: ShardEvent[][]; snapshot: IdentityGraphReader }> {
+  const identitiesPerEvent = events.map((shardEvent) => lookups(eventIdentifiers(shardEvent.event, rules)));
+  const recording = new RecordingReader(reader);
+  const graph = await WorkingGraph.load(recording, identitiesPerEvent.flat());
+  const parents = events.map((_, index) => index);
+  const find = (index: number): number => {
+    let root = index;
+    while (parents[root] !== root) root = parents[root] ?? root;
+    parents[index] = root;
+    return root;
+  };
+  const owner = new Map<string, number>();
+  const join = (key: string, index: number) => {
+    const other = owner.get(key);
+    if (other === undefined) owner.set(key, index);
+    else parents[find(other)] = find(index);
+  };
+  identitiesPerEvent.forEach((identities, index) => {
+    for (const identity of identities) {
+      join(`i:${identityKey(identity)}`, index);
+      const linked = graph.linkOf(identity);
+      if (linked !== undefined) join(`p:${graph.resolve(linked)}`, index);
+    }
+  });
+  const units = new Map<number, ShardEvent[]>();
+  events.forEach((shardEvent, index) => {
+    const root = find(index);
+    const unit = units.get(root) ?? [];
+    unit.push(shardEvent);
+    units.set(root, unit);
+  });
+  return { units: [...units.values()], snapshot: recording.snapshot() };
+}
+
+/** Remembers what it read, to answer the same questions again without reading (see `unitsOf`). */
+class RecordingReader implements IdentityGraphReader {
+  private readonly links = new Map<string, string | undefined>();
+  private readonly profilesRead = new Map<string, StoredProfile | undefined>();
+
+  constructor(private readonly reader: IdentityGraphReader) {}
+
+  async linkedProfiles(identities: readonly Identity[]): Promise<ReadonlyMap<string, string>> {
+    const found = await this.reader.linkedProfiles(identities);
+    for (const identity of identities)
+      this.links.set(identityKey(identity), found.get(identityKey(identity)));
+    return found;
+  }
+
+  async profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>> {
+    const found = await this.reader.profiles(profileIds);
+    for (const profileId of profileIds) this.profilesRead.set(profileId, found.get(profileId));
+    return found;
+  }
+
+  /** Answers from what was read; asks the reader only what was not. */
+  snapshot(): IdentityGraphReader {
+    const { links, profilesRead, reader } = this;
+    return {
+      async linkedProfiles(identities) {
+        const unread = identities.filter((identity) => !links.has(identityKey(identity)));
+        const fresh = unread.length > 0 ? await reader.linkedProfiles(unread) : new Map<string, string>();
+        const answer = new Map<string, string>();
+        for (const identity of identities) {
+          const key = identityKey(identity);
+          const profileId = links.has(key) ? links.get(key) : fresh.get(key);
+          if (profileId !== undefined) answer.set(key, profileId);
+        }
+        return answer;
+      },
+      async profiles(profileIds) {
+        const unread = profileIds.filter((profileId) => !profilesRead.has(profileId));
+        const fresh = unread.length > 0 ? await reader.profiles(unread) : new Map<string, StoredProfile>();
+        const answer = new Map<string, StoredProfile>();
+        for (const profileId of profileIds) {
+          const profile = profilesRead.has(profileId) ? profilesRead.get(profileId) : fresh.get(profileId);
+          if (profile !== undefined) answer.set(profileId, profile);
+        }
+        return answer;
+      },
+    };
+  }
+}
+
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  const pending = items.entries();
+  const worker = async () => {
+    for (const [index, item] of pending) results[index] = await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,11 @@
+/** What the profile API reads: the identity graph, and the recent-events lists. */
+import type { IdentityGraphReader } from '../identity/ports.ts';
+import type { EventSummary } from './model.ts';
+
+export interface ProfileReader extends IdentityGraphReader {
+  /**
+   * The most recent events (by event time) recorded for any of `profileIds` — a person's profile and the
+   * profiles merged into it — newest first, at most `limit`, each messageId once.
+   */
+  recentEvents(profileIds: readonly string[], limit: number): Promise<EventSummary[]>;
+}
