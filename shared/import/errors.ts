@@ -1,0 +1,25 @@
+/**
+ * Why an import cannot go on as a whole. A row that cannot be imported is not an error: it is rejected with its
+ * reason into the rejects file and the import continues.
+ */
+import { CdpError } from '../errors.ts';
+
+export class ImportError extends CdpError {}
+
+/** A mapping file that does not parse or breaks the mapping schema; `where` names the file. */
+export class MappingError extends ImportError {}
+
+/** The input cannot be read as the mapping declares it: unknown encoding, broken CSV quoting, missing columns. */
+export class InputError extends ImportError {}
+
+/** The stream did not take every record of a batch even after retries: the run stops at its last checkpoint. */
+export class EventsNotStoredError extends ImportError {
+  readonly failed: number;
+  readonly total: number;
+
+  constructor(failed: number, total: number) {
+    super(`${failed} of ${total} records of a batch were not stored on the stream`);
+    this.failed = failed;
+    this.total = total;
+  }
+}
