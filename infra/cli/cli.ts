@@ -3,10 +3,23 @@
  * once in `cliCommands`.
  */
 import type { CliCommand, CliIo } from './command.ts';
+import { backtestCommand } from './commands/backtest.ts';
+import { fitCommand } from './commands/fit.ts';
+import { importCommand } from './commands/import.ts';
+import { profileCommand } from './commands/profile.ts';
 import { queryCommand } from './commands/query.ts';
+import { scoreFileCommand } from './commands/score-file.ts';
 import { sourcesCommand } from './commands/sources.ts';
 
-export const cliCommands: readonly CliCommand[] = [queryCommand, sourcesCommand];
+export const cliCommands: readonly CliCommand[] = [
+  queryCommand,
+  sourcesCommand,
+  profileCommand,
+  importCommand,
+  fitCommand,
+  scoreFileCommand,
+  backtestCommand,
+];
 
 export function cliUsage(commands: readonly CliCommand[] = cliCommands): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,13 +1,18 @@
-/** How `cdp query` prints a result: pure functions from a result to the text written on stdout. */
+/**
+ * How `cdp query` prints a result: pure functions from a result to the text written on stdout. The `html`
+ * format is a page written to a file instead (`shared/analytics/html.ts`).
+ */
 import type { QueryResult } from '../../shared/ports.ts';
 import { awsListPrices } from '../../shared/pricing.ts';
 
-export const outputFormats = ['table', 'json', 'csv'] as const;
+export const outputFormats = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof outputFormats)[number];
+/** The formats printed on stdout. */
+export type TextFormat = Exclude<OutputFormat, 'html'>;
 
 type Printable = Pick<QueryResult, 'columns' | 'rows'>;
 
-export function formatResult(result: Printable, format: OutputFormat): string {
+export function formatResult(result: Printable, format: TextFormat): string {
   switch (format) {
     case 'table':
       return formatTable(result);

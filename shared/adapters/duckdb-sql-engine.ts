@@ -1,8 +1,8 @@
 /**
  * `SqlEngine` on DuckDB, for the local mode: SQL over the Parquet objects the S3 emulator stores, through
- * views with the lake's table names (`shared/lake/duckdb-views.ts`) and Athena's spelling of functions
- * (`shared/lake/athena-dialect.ts`). DuckDB runs in memory and only reads the files, so it is safe to query
- * while `npm start` is writing the lake.
+ * views with the lake's table names (`shared/lake/duckdb-views.ts`, including the stand-in `events_stitched`
+ * the analyses read) and Athena's spelling of functions (`shared/lake/athena-dialect.ts`). DuckDB runs in
+ * memory and only reads the files, so it is safe to query while `npm start` is writing the lake.
  *
  * Results follow `shared/lake/result-values.ts`; column types are DuckDB's names (`VARCHAR`, `TIMESTAMP`,
  * `JSON`, …).
@@ -31,7 +31,7 @@ import {
 } from '@duckdb/node-api';
 import { CdpError } from '../errors.ts';
 import { athenaDialectMacros } from '../lake/athena-dialect.ts';
-import { lakeObjectsGlob, lakeViewSql } from '../lake/duckdb-views.ts';
+import { eventsStitchedFallbackView, lakeObjectsGlob, lakeViewSql } from '../lake/duckdb-views.ts';
 import {
   isoUtcTimestamp,
   jsonSafeDecimal,
@@ -86,6 +86,8 @@ export class DuckDbSqlEngine implements SqlEngine {
     for (const macro of athenaDialectMacros) await connection.run(macro.sql);
     const engine = new DuckDbSqlEngine(instance, connection, options.lakeDir);
     await engine.#serialized(() => engine.#refreshViews());
+    // Views are bound when queried, so this one follows every later redefinition of `events`.
+    await connection.run(eventsStitchedFallbackView.sql);
     return engine;
   }
 

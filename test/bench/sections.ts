@@ -3,14 +3,20 @@
  * (`context.resultOf`). To add a section (identity resolution, analytics, scoring, …), write one module that
  * exports a `BenchSection` and list it here.
  */
+import { analyticsBench } from './analytics.ts';
 import { collectorThroughput } from './collector-throughput.ts';
 import { costPerMillionEvents } from './cost-section.ts';
 import { endToEnd } from './end-to-end.ts';
+import { importThroughput } from './import.ts';
 import type { BenchSection } from './report.ts';
+import { scoringBenchmark } from './scoring.ts';
 
 export const benchSections: readonly BenchSection[] = [
   // First, while nothing else runs: it measures CPU time on one core.
   collectorThroughput,
   endToEnd,
   costPerMillionEvents,
+  importThroughput,
+  scoringBenchmark,
+  analyticsBench,
 ];

@@ -117,8 +117,9 @@ describe('cdp query', () => {
 
     // Assess
     expect(codes).toEqual([0, 0]);
-    expect(top.out()).toMatch(/^  query +run SQL over the lake/m);
+    expect(top.out()).toMatch(/^ {2}query +run SQL or a named analysis over the lake/m);
     expect(query.out()).toContain('Usage: cdp query "<SQL>" [options]');
+    expect(query.out()).toContain('cdp query <analysis> [--param name=value]... [options]');
     expect(query.out()).toContain('--engine duckdb|athena');
   });
 
@@ -138,9 +139,10 @@ describe('cdp query', () => {
 describe('cdp query command line', () => {
   it('defaults to DuckDB, a table, and the cdp workgroup and database', () => {
     expect(parseQueryCommandLine(['SELECT 1'])).toEqual({
-      sql: 'SELECT 1',
+      target: { kind: 'sql', sql: 'SELECT 1' },
       engine: 'duckdb',
       format: 'table',
+      out: undefined,
       dataDir: undefined,
       workgroup: 'cdp',
       database: 'cdp',
@@ -176,7 +178,7 @@ describe('cdp query command line', () => {
       "--engine must be one of duckdb, athena, not 'bigquery'",
     );
     expect(() => parseQueryCommandLine(['SELECT 1', '--format', 'xml'])).toThrow(
-      "--format must be one of table, json, csv, not 'xml'",
+      "--format must be one of table, json, csv, html, not 'xml'",
     );
     expect(() => parseQueryCommandLine(['SELECT 1', '--workgroup', 'x'])).toThrow(
       '--workgroup applies to --engine athena only',
@@ -187,7 +189,7 @@ describe('cdp query command line', () => {
   });
 
   it('asks for exactly one SQL argument', () => {
-    expect(() => parseQueryCommandLine([])).toThrow('missing the SQL');
+    expect(() => parseQueryCommandLine([])).toThrow('missing the SQL or analysis');
     expect(() => parseQueryCommandLine(['SELECT', '1'])).toThrow(
       'expected one SQL argument but got 2: quote the SQL',
     );

@@ -139,6 +139,27 @@ describe('DuckDbSqlEngine', () => {
     expect(result.columns.find((column) => column.name === 'received_at')?.type).toBe('TIMESTAMP');
   });
 
+  it('stands in events_stitched: the events with profile_id = the user id, else the anonymous id', async () => {
+    // Prepare
+    writeEvents();
+    engine = await DuckDbSqlEngine.open({ lakeDir: lake.lakeDir });
+
+    // Act
+    const result = await engine.query('SELECT message_id, profile_id, dt FROM events_stitched ORDER BY 1');
+    const all = await engine.query('SELECT * FROM events_stitched LIMIT 0');
+
+    // Assess: the order has user u1; the page only the anonymous id o'brien
+    expect(result.rows).toEqual([
+      { message_id: 'm-order', profile_id: 'u1', dt: '2026-11-22' },
+      { message_id: 'm-page', profile_id: "o'brien", dt: '2026-11-23' },
+    ]);
+    expect(all.columns.map((column) => column.name)).toEqual([
+      ...eventsTable.columns.map((column) => column.name),
+      'dt',
+      'profile_id',
+    ]);
+  });
+
   it('answers queries over an empty lake with zero rows', async () => {
     // Prepare
     engine = await DuckDbSqlEngine.open({ lakeDir: lake.lakeDir });
