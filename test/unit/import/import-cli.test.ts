@@ -167,11 +167,17 @@ describe('cdp import: running it', () => {
   });
 
   it('names the source the configuration lacks, and how to add it', async () => {
+    // Prepare: a configuration without the mapping's source.
+    const config = join(dataDir(), 'web-only.config.json');
+    writeFileSync(config, JSON.stringify({ sources: [{ name: 'website', channel: 'web' }] }));
+
     // Act
     const { code, err } = await cli([
       join(fixturesDir, 'esp-events.ndjson'),
       '--mapping',
       join(mappingsDir, 'esp.json'),
+      '--config',
+      config,
       '--dry-run',
       '--data-dir',
       dataDir(),
@@ -180,7 +186,7 @@ describe('cdp import: running it', () => {
     // Assess
     expect(code).toBe(1);
     expect(err).toBe(
-      'cdp import: source "esp" is not in cdp.config.json: add it to "sources", e.g. { "name": "esp", "channel": "other" }\n',
+      `cdp import: source "esp" is not in ${config}: add it to "sources", e.g. { "name": "esp", "channel": "other" }\n`,
     );
   });
 
