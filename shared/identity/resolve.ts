@@ -10,6 +10,8 @@
  * At-least-once delivery is safe: a profile remembers, per shard, the sequence number of the last event it
  * applied and the digests of its recent messageIds, and planning skips events a profile has applied already.
  */
+
+import { mapConcurrently } from '../concurrency.ts';
 import { decodeEnvelope } from '../lake/envelope.ts';
 import { InvalidStreamRecordError } from '../lake/errors.ts';
 import type { StoredProfile } from '../profiles/model.ts';
@@ -324,18 +326,4 @@ class RecordingReader implements IdentityGraphReader {
       },
     };
   }
-}
-
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  const pending = items.entries();
-  const worker = async () => {
-    for (const [index, item] of pending) results[index] = await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }

@@ -5,6 +5,8 @@
  * batch's place in its shard, so the replay of one batch overwrites its own files; what a different cut of
  * the same records lands twice, the compactor removes (see compact.ts).
  */
+
+import { mapConcurrently } from '../concurrency.ts';
 import type { ObjectStore } from '../ports.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { InvalidStreamRecordError, LakeWriteError } from './errors.ts';
@@ -113,19 +115,4 @@ async function put(store: ObjectStore, key: string, body: Uint8Array, contentTyp
   } catch (error) {
     throw new LakeWriteError(`cannot write ${key}`, key, { cause: error });
   }
-}
-
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  // One iterator shared by the workers: each takes the next item when it is free.
-  const pending = items.entries();
-  const worker = async () => {
-    for (const [index, item] of pending) results[index] = await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }
