@@ -5,7 +5,7 @@ import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { landBatch } from '../../shared/lake/land.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { batchResponse, landBatchFromKinesis } from './kinesis-batch.ts';
+import { batchItemFailures, shardBatchFromKinesis } from '../commons/kinesis-batch.ts';
 
 const logger = createLogger('land');
 const store = new S3ObjectStore({ bucket: requiredEnv(resourceEnv.bucket.lake) });
@@ -16,7 +16,7 @@ export async function handler(
   context?: Context,
 ): Promise<KinesisStreamBatchResponse> {
   if (context) logger.addContext(context);
-  const batch = landBatchFromKinesis(event);
+  const batch = shardBatchFromKinesis(event);
   const result = await landBatch(store, batch);
   for (const failure of result.failures) {
     logger.warn('record is not a lake envelope', {
@@ -31,5 +31,5 @@ export async function handler(
     duplicatesDropped: result.duplicatesDropped,
     files: result.files,
   });
-  return batchResponse(result);
+  return batchItemFailures(result.failures);
 }

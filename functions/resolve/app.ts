@@ -4,8 +4,9 @@
  */
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { IdentityGraphStore } from '../../shared/identity/ports.ts';
-import { type ResolveBatch, type ResolveOptions, resolveBatch } from '../../shared/identity/resolve.ts';
+import { type ResolveOptions, resolveBatch } from '../../shared/identity/resolve.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { batchItemFailures, shardBatchFromKinesis } from '../commons/kinesis-batch.ts';
 
 export interface ResolveHandlerDependencies extends ResolveOptions {
   readonly store: IdentityGraphStore;
@@ -21,7 +22,7 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
   const { store, logger, ...options } = deps;
   return async (event, context) => {
     if (context) logger.addContext(context);
-    const batch = resolveBatchFromKinesis(event);
+    const batch = shardBatchFromKinesis(event);
     const result = await resolveBatch(store, batch, options);
     for (const error of result.errors) logger.error('events not resolved', { error });
     for (const error of result.sideWriteErrors) logger.warn('recent events or audit not recorded', { error });
@@ -42,21 +43,6 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
       commits: result.commits,
       conflicts: result.conflicts,
     });
-    return {
-      batchItemFailures: result.failures.map(({ sequenceNumber }) => ({ itemIdentifier: sequenceNumber })),
-    };
-  };
-}
-
-/** An event source mapping batch comes from one shard; its id prefixes each record's `eventID`. */
-export function resolveBatchFromKinesis(event: KinesisStreamEvent): ResolveBatch {
-  const firstId = event.Records[0]?.eventID ?? '';
-  const separator = firstId.lastIndexOf(':');
-  return {
-    shardId: separator > 0 ? firstId.slice(0, separator) : 'shard',
-    records: event.Records.map((record) => ({
-      sequenceNumber: record.kinesis.sequenceNumber,
-      data: Buffer.from(record.kinesis.data, 'base64'),
-    })),
+    return batchItemFailures(result.failures);
   };
 }

@@ -1,6 +1,6 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { batchResponse, landBatchFromKinesis } from '../../../functions/land/kinesis-batch.ts';
+import { batchItemFailures, shardBatchFromKinesis } from '../../functions/commons/kinesis-batch.ts';
 
 function kinesisRecord(sequenceNumber: string, text: string): KinesisStreamRecord {
   return {
@@ -21,7 +21,7 @@ function kinesisRecord(sequenceNumber: string, text: string): KinesisStreamRecor
   };
 }
 
-describe('the land function’s trigger mapping', () => {
+describe('the stream consumers’ trigger mapping', () => {
   it('takes the shard from the event ids and decodes each record’s base64 data', () => {
     // Prepare
     const event: KinesisStreamEvent = {
@@ -29,7 +29,7 @@ describe('the land function’s trigger mapping', () => {
     };
 
     // Act
-    const batch = landBatchFromKinesis(event);
+    const batch = shardBatchFromKinesis(event);
 
     // Assess
     expect(batch.shardId).toBe('shardId-000000000003');
@@ -43,14 +43,7 @@ describe('the land function’s trigger mapping', () => {
 
   it('reports each failed record by its sequence number', () => {
     // Act
-    const response = batchResponse({
-      failures: [
-        { sequenceNumber: '7', reason: 'not JSON' },
-        { sequenceNumber: '9', reason: 'unknown envelope' },
-      ],
-      files: [],
-      duplicatesDropped: 0,
-    });
+    const response = batchItemFailures([{ sequenceNumber: '7' }, { sequenceNumber: '9' }]);
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }, { itemIdentifier: '9' }] });
