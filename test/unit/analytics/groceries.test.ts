@@ -9,13 +9,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frequentItemsets } from '../../../shared/analytics/frequent-itemsets.ts';
 import type { QueryResult } from '../../../shared/ports.ts';
+import { datasetPath } from '../../fixtures/datasets.ts';
 import { type AnalyticsLake, analyticsLake, event } from './analytics-lake.ts';
 
-const datasetUrl = new URL('../../../../shared/datasets/groceries/groceries.csv', import.meta.url);
+const datasetFile = datasetPath('groceries', 'groceries.csv');
 /** From ../shared/datasets/README.md. */
 const datasetSha256 = 'ff1be892fd6b9b57d1a7bc50de067798963dda607619645988b21789bf23ae3b';
 
-const text = readFileSync(datasetUrl, 'utf8');
+const text = readFileSync(datasetFile, 'utf8');
 // One transaction per line, items comma-separated; two labels end in a space, as in arules: keep it.
 const transactions = text
   .split('\n')

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Transaction } from '../../../shared/scoring/history.ts';
 import { dayNumber } from '../../../shared/scoring/time.ts';
+import { datasetPath } from '../../fixtures/datasets.ts';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
-const cdnowDir = resolve(repoRoot, '..', 'shared', 'datasets', 'cdnow');
+const cdnowDir = datasetPath('cdnow');
 
 export const cdnowFiles = {
   summary: resolve(cdnowDir, 'cdnow_customers_summary.csv'),
