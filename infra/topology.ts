@@ -129,6 +129,20 @@ const collectorRoutes: HttpRoute[] = [
   { method: 'OPTIONS', path: '/v1/projects/{writeKey}/settings' },
 ];
 
+/**
+ * What every consumer of the events stream shares: records kept no longer than the stream keeps them useful,
+ * a poison record isolated by bisection, failed batches written to the lake bucket, and one batch per shard at
+ * a time, which keeps each shard's records in order (resolution's idempotency marks rely on it).
+ */
+const eventsConsumer = {
+  kind: 'stream',
+  stream: 'events',
+  maxRecordAgeSeconds: 6 * 3600,
+  bisectBatchOnError: true,
+  parallelizationFactor: 1,
+  onFailure: { bucket: 'lake' },
+} as const;
+
 export const functions = {
   collect: {
     entry: 'functions/collect/handler.ts',
@@ -146,15 +160,10 @@ export const functions = {
     timeoutSeconds: 120,
     triggers: [
       {
-        kind: 'stream',
-        stream: 'events',
+        ...eventsConsumer,
         batchSize: 5000,
         maxBatchingWindowSeconds: 30,
         retryAttempts: 3,
-        maxRecordAgeSeconds: 6 * 3600,
-        bisectBatchOnError: true,
-        parallelizationFactor: 1,
-        onFailure: { bucket: 'lake' },
       },
     ],
     streams: { events: 'read' },
@@ -168,17 +177,11 @@ export const functions = {
     timeoutSeconds: 120,
     triggers: [
       {
-        kind: 'stream',
-        stream: 'events',
+        ...eventsConsumer,
         // A person's events in one batch cost one profile write: a larger window coalesces more of them.
         batchSize: 1000,
         maxBatchingWindowSeconds: 10,
         retryAttempts: 5,
-        maxRecordAgeSeconds: 6 * 3600,
-        bisectBatchOnError: true,
-        // One batch per shard at a time keeps each shard's events in order (idempotency marks rely on it).
-        parallelizationFactor: 1,
-        onFailure: { bucket: 'lake' },
       },
     ],
     streams: { events: 'read' },

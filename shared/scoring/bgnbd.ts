@@ -202,7 +202,8 @@ function checked(customer: CustomerSummary): CustomerSummary {
  * ln of the likelihood's first term (alive at T) and second (left after the last purchase), without the factor
  * they share.
  */
-function likelihoodTerms(
+/** The log of the two terms of the individual likelihood: still alive at T, and dropped out after t_x. */
+export function likelihoodTerms(
   parameters: BgNbdParameters,
   x: number,
   tx: number,

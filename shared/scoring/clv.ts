@@ -55,15 +55,26 @@ export function discountedExpectedPurchases(
 ): number {
   const problem = purchaseProblem(customer.x, customer.tx, customer.T);
   if (problem) throw new ScoringInputError(problem);
-  const curve = expectationCurve(model.parameters, customer.x, customer.tx, customer.T);
+  return discountAlong(expectationCurve(model.parameters, customer.x, customer.tx, customer.T), schedule)
+    .discounted;
+}
+
+/**
+ * Walks an expectation curve E[X(t)] along a discount schedule: the discounted sum of its increments, and
+ * E[X(horizon)] on the way (the schedule's last time is the horizon).
+ */
+export function discountAlong(
+  curve: (t: number) => number,
+  schedule: DiscountSchedule,
+): { readonly discounted: number; readonly atHorizon: number } {
   let previous = 0;
-  let total = 0;
+  let discounted = 0;
   for (let k = 0; k < schedule.times.length; k++) {
     const expected = curve(schedule.times[k] as number);
-    total += (expected - previous) * (schedule.factors[k] as number);
+    discounted += (expected - previous) * (schedule.factors[k] as number);
     previous = expected;
   }
-  return total;
+  return { discounted, atHorizon: previous };
 }
 
 /** The customer's discounted value over the horizon, in currency units. */

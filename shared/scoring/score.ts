@@ -3,7 +3,7 @@
  * then score every customer. Models are fitted on sufficient statistics; scoring is one pass over customers plus
  * the RFM ranking (a sort per score).
  */
-import { type BgNbdFit, type BgNbdModel, expectationCurve, fitBgNbd } from './bgnbd.ts';
+import { type BgNbdFit, type BgNbdModel, expectationCurve, fitBgNbd, likelihoodTerms } from './bgnbd.ts';
 import {
   type ChurnModel,
   type ChurnRisk,
@@ -13,7 +13,13 @@ import {
   type RiskThresholds,
   trainChurnModel,
 } from './churn.ts';
-import { type ClvOptions, type DiscountSchedule, defaultClvStep, discountSchedule } from './clv.ts';
+import {
+  type ClvOptions,
+  type DiscountSchedule,
+  defaultClvStep,
+  discountAlong,
+  discountSchedule,
+} from './clv.ts';
 import { ScoringInputError } from './errors.ts';
 import { expectedSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import { type CustomerSnapshot, type PurchaseHistory, snapshotAt, zbarCents } from './history.ts';
@@ -178,26 +184,17 @@ function modelScores(
   schedule: DiscountSchedule,
   margin: number,
 ): Pick<CustomerScore, 'pAlive' | 'expectedPurchases' | 'pNoPurchase' | 'expectedOrderValue' | 'clv'> {
-  const { r, alpha, a, b } = model.parameters;
+  const { r, alpha } = model.parameters;
   const { x, tx, T } = customer;
-  const alive = -(r + x) * Math.log(alpha + T);
-  const dropped =
-    x === 0 ? Number.NEGATIVE_INFINITY : Math.log(a / (b + x - 1)) - (r + x) * Math.log(alpha + tx);
+  const { alive, dropped } = likelihoodTerms(model.parameters, x, tx, T);
   const pAlive = Math.exp(alive - logAddExp(alive, dropped));
+  // = L(x, t_x, T + horizon) / L(x, t_x, T), the form probabilityNoPurchase computes, without its checks.
   const pNoPurchase = 1 - pAlive * (1 - ((alpha + T) / (alpha + T + horizon)) ** (r + x));
-  const curve = expectationCurve(model.parameters, x, tx, T);
-  let previous = 0;
-  let discounted = 0;
-  for (let k = 0; k < schedule.times.length; k++) {
-    const expected = curve(schedule.times[k] as number);
-    discounted += (expected - previous) * (schedule.factors[k] as number);
-    previous = expected;
-  }
-  // The schedule's last step ends at the horizon, so `previous` is E[X(horizon)].
+  const { discounted, atHorizon } = discountAlong(expectationCurve(model.parameters, x, tx, T), schedule);
   const expectedOrderValue = expectedSpend(spend.parameters, x, customer.zbar);
   return {
     pAlive,
-    expectedPurchases: previous,
+    expectedPurchases: atHorizon,
     pNoPurchase,
     expectedOrderValue,
     clv: margin * expectedOrderValue * discounted,

@@ -2,27 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../infra/cli/cli.ts';
-import type { CliIo } from '../../../infra/cli/command.ts';
 import { analyses } from '../../../shared/analytics/registry.ts';
 import { eventsTable } from '../../../shared/lake/schema.ts';
+import { capturedIo } from '../../fixtures/cli.ts';
 import { type TempLake, tempLake, writeLakeObject } from '../query/lake-fixture.ts';
 import { event } from './analytics-lake.ts';
-
-function capturedIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('cdp query <analysis>', () => {
   let lake: TempLake;

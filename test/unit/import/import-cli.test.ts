@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../infra/cli/cli.ts';
 import { CliUsageError } from '../../../infra/cli/command.ts';
 import { parseImportCommandLine } from '../../../infra/cli/commands/import.ts';
+import { runCdp } from '../../fixtures/cli.ts';
 import { fixturesDir, mappingsDir } from './helpers.ts';
 
 interface PutRecord {
@@ -54,18 +54,7 @@ async function fakeKinesis(): Promise<{ url: string; records: PutRecord[]; close
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const run = runCli(['import', ...args], {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    env,
-  });
-  return run.then((code) => ({ code, out, err }));
+  return runCdp(['import', ...args], env);
 }
 
 describe('cdp import: the command line', () => {

@@ -1,26 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../infra/cli/cli.ts';
-import type { CliIo } from '../../../infra/cli/command.ts';
 import { parseQueryCommandLine } from '../../../infra/cli/commands/query.ts';
 import { eventsTable } from '../../../shared/lake/schema.ts';
+import { capturedIo } from '../../fixtures/cli.ts';
 import { type TempLake, tempLake, writeLakeObject } from './lake-fixture.ts';
-
-function capturedIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    env,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('cdp query', () => {
   let lake: TempLake;

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../infra/cli/cli.ts';
-import type { CliIo } from '../../../infra/cli/command.ts';
 import {
   expectedPurchases,
   fitBgNbd,
@@ -13,6 +12,7 @@ import {
 import { defaultSegmentTable } from '../../../shared/scoring/rfm.ts';
 import { PurchaseStatisticsBuilder } from '../../../shared/scoring/statistics.ts';
 import { formatDay } from '../../../shared/scoring/time.ts';
+import { capturedIo } from '../../fixtures/cli.ts';
 import {
   calibrationEnd,
   cdnowFiles,
@@ -21,22 +21,6 @@ import {
   sampleTransactions,
   summaryRows,
 } from './cdnow-data.ts';
-
-function capturedIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function csvRows(text: string): Record<string, string>[] {
   const [header, ...lines] = text.trim().split('\n');
