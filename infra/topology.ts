@@ -90,6 +90,10 @@ export const tables = {
   sources: { partitionKey: 'writeKey' },
   /** The identity graph and the profiles (docs/identity.md). */
   profiles: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+  /** Digests of erased people's identities (`suppressionKey`): their late events are dropped and counted. */
+  suppressions: { partitionKey: 'hash' },
+  /** Erasure jobs and their status (docs/identity.md#erasure). */
+  erasures: { partitionKey: 'erasureId' },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
 
@@ -97,7 +101,12 @@ export type TableName = keyof typeof tables;
 export const resourceEnv = {
   stream: { events: 'EVENTS_STREAM_NAME' },
   bucket: { lake: 'LAKE_BUCKET' },
-  table: { sources: 'SOURCES_TABLE', profiles: 'PROFILES_TABLE' },
+  table: {
+    sources: 'SOURCES_TABLE',
+    profiles: 'PROFILES_TABLE',
+    suppressions: 'SUPPRESSIONS_TABLE',
+    erasures: 'ERASURES_TABLE',
+  },
 } as const satisfies {
   stream: Record<StreamName, string>;
   bucket: Record<BucketName, string>;
@@ -168,6 +177,7 @@ export const functions = {
     ],
     streams: { events: 'read' },
     buckets: { lake: 'readwrite' },
+    tables: { suppressions: 'read' },
   },
   resolve: {
     entry: 'functions/resolve/handler.ts',
@@ -185,11 +195,14 @@ export const functions = {
       },
     ],
     streams: { events: 'read' },
-    tables: { profiles: 'readwrite' },
+    buckets: { lake: 'write' },
+    // suppressions: reads erased identities, and counts the late events it drops on their entries.
+    tables: { profiles: 'readwrite', suppressions: 'readwrite' },
   },
   profiles: {
     entry: 'functions/profiles/handler.ts',
-    description: 'Profile API: a person by any identifier, and their recent events (admin only)',
+    description:
+      'Profile API: a person by any identifier, their recent events, and their erasure (admin only)',
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
@@ -198,19 +211,22 @@ export const functions = {
         routes: [
           { method: 'GET', path: '/v1/profiles/{idType}/{idValue}', auth: 'admin' },
           { method: 'GET', path: '/v1/profiles/{idType}/{idValue}/events', auth: 'admin' },
+          { method: 'DELETE', path: '/v1/profiles/{idType}/{idValue}', auth: 'admin' },
+          { method: 'GET', path: '/v1/erasures/{erasureId}', auth: 'admin' },
         ],
       },
     ],
-    tables: { profiles: 'read' },
+    tables: { profiles: 'readwrite', suppressions: 'readwrite', erasures: 'readwrite' },
   },
   compact: {
     entry: 'functions/compact/handler.ts',
     description:
-      'Merges the small Parquet files of recently landed partitions, dropping duplicate messageIds',
+      'Lake upkeep: merges small Parquet files, snapshots the identity map daily, removes erased people',
     memoryMb: 2048,
     timeoutSeconds: 900,
     triggers: [{ kind: 'schedule', rate: { value: 1, unit: 'hour' } }],
     buckets: { lake: 'readwrite' },
+    tables: { profiles: 'readwrite', suppressions: 'readwrite', erasures: 'readwrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

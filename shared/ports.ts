@@ -31,6 +31,26 @@ export interface ObjectStore {
   delete(keys: readonly string[]): Promise<void>;
 }
 
+/** A version of an object that is no longer its key's current object (it was replaced or deleted). */
+export interface NoncurrentVersion {
+  readonly key: string;
+  readonly versionId: string;
+  readonly size: number;
+}
+
+/**
+ * The old versions a versioned bucket keeps of what `ObjectStore` replaced or deleted: what an erasure must
+ * remove as well. An unversioned bucket has none.
+ */
+export interface ObjectVersionStore {
+  /** Noncurrent versions of the objects under `prefix`, in key order; delete markers are not listed. */
+  noncurrentVersions(prefix: string): AsyncIterable<NoncurrentVersion>;
+  /** `undefined` when there is no such version. */
+  getVersion(key: string, versionId: string): Promise<Uint8Array | undefined>;
+  /** Deletes these versions for good. */
+  deleteVersions(versions: readonly { readonly key: string; readonly versionId: string }[]): Promise<void>;
+}
+
 export const channels = [
   'web',
   'app',

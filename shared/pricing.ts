@@ -73,12 +73,18 @@ export const awsListPrices = {
     /** First 50 TB a month. */
     usdPerGbMonth: 0.023,
   },
-  /** "Amazon DynamoDB pricing", on-demand capacity. */
+  /** "Amazon DynamoDB pricing", on-demand capacity (Standard table class). */
   dynamodb: {
     usdPerMillionReadRequestUnits: 0.125,
     usdPerMillionWriteRequestUnits: 0.625,
     /** An eventually consistent read of an item up to 4 KB takes half a read request unit. */
     readUnitsPerEventuallyConsistentRead: 0.5,
+    /** Not prices: a write takes one write request unit per started KB of the item… */
+    writeRequestUnitBytes: KB,
+    /** …a strongly consistent read one read request unit per started 4 KB… */
+    readRequestUnitBytes: 4 * KB,
+    /** …and a transactional write or read twice as many. */
+    transactionalRequestFactor: 2,
   },
 } as const;
 

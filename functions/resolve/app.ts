@@ -1,15 +1,23 @@
 /**
  * The resolve function's stream adapter with its dependencies injected: Kinesis batch → `resolveBatch` →
- * partial batch response. `handler.ts` builds it once per cold start; tests build it from fakes.
+ * the batch's identity map rows to the lake → partial batch response. `handler.ts` builds it once per cold
+ * start; tests build it from fakes.
  */
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { IdentityGraphStore } from '../../shared/identity/ports.ts';
+import { type IdentityMapOptions, publishIdentityMap } from '../../shared/identity/publish.ts';
 import { type ResolveOptions, resolveBatch } from '../../shared/identity/resolve.ts';
+import type { LandedFile } from '../../shared/lake/land.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { ObjectStore } from '../../shared/ports.ts';
 import { batchItemFailures, shardBatchFromKinesis } from '../commons/kinesis-batch.ts';
 
 export interface ResolveHandlerDependencies extends ResolveOptions {
   readonly store: IdentityGraphStore;
+  /** The lake bucket, where the identity map is published (`identity_links`, `identity_merges`). */
+  readonly lake: ObjectStore;
+  /** How emails and phone numbers are published: `privacy.plaintextIdentifiersInLake`. */
+  readonly identityMap: IdentityMapOptions;
   readonly logger: Logger;
 }
 
@@ -18,8 +26,12 @@ export type ResolveHandler = (
   context?: Context,
 ) => Promise<KinesisStreamBatchResponse>;
 
+/**
+ * A failed lake write throws, so Lambda delivers the whole batch again: resolution skips what it applied and
+ * publishes the same rows.
+ */
 export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveHandler {
-  const { store, logger, ...options } = deps;
+  const { store, lake, identityMap, logger, ...options } = deps;
   return async (event, context) => {
     if (context) logger.addContext(context);
     const batch = shardBatchFromKinesis(event);
@@ -32,6 +44,22 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
         first: result.failures[0]?.reason,
       });
     }
+    const first = batch.records[0];
+    const last = batch.records.at(-1);
+    let files: readonly LandedFile[] = [];
+    if (first !== undefined && last !== undefined) {
+      const place = {
+        shardId: batch.shardId,
+        firstSequenceNumber: first.sequenceNumber,
+        lastSequenceNumber: last.sequenceNumber,
+      };
+      try {
+        files = await publishIdentityMap(lake, place, result, identityMap);
+      } catch (error) {
+        logger.error('identity map not published: the batch is retried', { error });
+        throw error;
+      }
+    }
     logger.info('batch resolved', {
       shardId: batch.shardId,
       records: batch.records.length,
@@ -42,6 +70,8 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
       merged: result.merged,
       commits: result.commits,
       conflicts: result.conflicts,
+      suppressed: result.suppressed,
+      identityMapFiles: files.length,
     });
     return batchItemFailures(result.failures);
   };

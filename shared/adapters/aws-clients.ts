@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 const handler = (requestTimeout: number) => new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout });
@@ -42,6 +43,15 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 export function dynamoDbClient(env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5_000), ...defaultRegion(env) });
   return dynamodb;
+}
+
+/**
+ * The document client every DynamoDB adapter uses. `DynamoDBDocumentClient.from` writes its marshalling options
+ * into the client it wraps (they share one configuration and middleware stack), so adapters wrapping the same
+ * client with different options would silently change each other's: every adapter takes this one instead.
+ */
+export function dynamoDbDocuments(client: DynamoDBClient = dynamoDbClient()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /** The emulators accept any region; the local runtime sets `AWS_REGION`, and this is the fallback for tools. */

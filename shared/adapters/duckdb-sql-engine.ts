@@ -1,7 +1,8 @@
 /**
  * `SqlEngine` on DuckDB, for the local mode: SQL over the Parquet objects the S3 emulator stores, through
- * views with the lake's table names (`shared/lake/duckdb-views.ts`, including the stand-in `events_stitched`
- * the analyses read) and Athena's spelling of functions (`shared/lake/athena-dialect.ts`). DuckDB runs in
+ * views with the lake's table names (`shared/lake/duckdb-views.ts`), the views over them that Athena has too
+ * (`identity_map` and `events_stitched`, which the analyses read: `shared/lake/views.ts`) and Athena's spelling
+ * of functions (`shared/lake/athena-dialect.ts`). DuckDB runs in
  * memory and only reads the files, so it is safe to query while `npm start` is writing the lake.
  *
  * Results follow `shared/lake/result-values.ts`; column types are DuckDB's names (`VARCHAR`, `TIMESTAMP`,
@@ -31,7 +32,7 @@ import {
 } from '@duckdb/node-api';
 import { CdpError } from '../errors.ts';
 import { athenaDialectMacros } from '../lake/athena-dialect.ts';
-import { eventsStitchedFallbackView, lakeObjectsGlob, lakeViewSql } from '../lake/duckdb-views.ts';
+import { lakeObjectsGlob, lakeViewSql } from '../lake/duckdb-views.ts';
 import {
   isoUtcTimestamp,
   jsonSafeDecimal,
@@ -40,6 +41,7 @@ import {
   uniqueColumnNames,
 } from '../lake/result-values.ts';
 import { type LakeTable, lakeTables } from '../lake/schema.ts';
+import { createViewSql, lakeViews } from '../lake/views.ts';
 import type { QueryColumn, QueryResult, SqlEngine } from '../ports.ts';
 
 export class DuckDbSqlEngineError extends CdpError {}
@@ -86,8 +88,8 @@ export class DuckDbSqlEngine implements SqlEngine {
     for (const macro of athenaDialectMacros) await connection.run(macro.sql);
     const engine = new DuckDbSqlEngine(instance, connection, options.lakeDir);
     await engine.#serialized(() => engine.#refreshViews());
-    // Views are bound when queried, so this one follows every later redefinition of `events`.
-    await connection.run(eventsStitchedFallbackView.sql);
+    // Views are bound when queried, so these follow every later redefinition of the tables' views.
+    for (const view of lakeViews) await connection.run(createViewSql(view));
     return engine;
   }
 

@@ -14,6 +14,7 @@
  */
 import {
   ConditionalCheckFailedException,
+  type ConsumedCapacity,
   type DynamoDBClient,
   TransactionCanceledException,
   TransactionConflictException,
@@ -22,8 +23,11 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
   QueryCommand,
+  ScanCommand,
+  type ScanCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -35,10 +39,12 @@ import type { Json, JsonObject } from '../events/model.ts';
 import { type Identity, identityKey } from '../identity/identifiers.ts';
 import type { GraphWrites, IdentityGraphStore, RecentEvents, Refusal, Repoint } from '../identity/ports.ts';
 import { messageDigest } from '../identity/sequence.ts';
+import type { GraphScanner } from '../identity/snapshot.ts';
 import { channels } from '../ports.ts';
+import type { PersonStore } from '../privacy/ports.ts';
 import type { EventSummary, LiveProfile, StoredProfile } from '../profiles/model.ts';
 import type { ProfileReader } from '../profiles/ports.ts';
-import { dynamoDbClient } from './aws-clients.ts';
+import { dynamoDbDocuments } from './aws-clients.ts';
 
 /** DynamoDB refused a call, or the table holds an item the platform cannot read. */
 export class ProfileStoreError extends CdpError {}
@@ -53,6 +59,31 @@ export interface DynamoDbProfileStoreOptions {
   readonly refusalsDays?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Told what each request consumed, as DynamoDB reports it: the benchmark measures write and read units per
+   * event with it. Without it the requests do not ask for the figure at all.
+   */
+  readonly onConsumedCapacity?: (usage: ConsumedCapacityUsage) => void;
+}
+
+/** What one DynamoDB request of the store consumed (`ReturnConsumedCapacity: 'TOTAL'`). */
+export interface ConsumedCapacityUsage {
+  /** The store method that sent it. */
+  readonly operation:
+    | 'linkedProfiles'
+    | 'profiles'
+    | 'commit'
+    | 'recordEvents'
+    | 'recordRefusals'
+    | 'repoint'
+    | 'recentEvents';
+  readonly request: 'BatchGetItem' | 'UpdateItem' | 'TransactWriteItems' | 'BatchWriteItem' | 'Query';
+  /** Read or write units, as DynamoDB reported them. */
+  readonly capacityUnits: number;
+  /** Keys read or items written by the request. */
+  readonly items: number;
+  /** Items a read returned: a key that is not in the table costs a read all the same. */
+  readonly returned?: number;
 }
 
 export const profileKeys = {
@@ -84,26 +115,30 @@ const ownedAttributes = [
   'merged',
 ] as const;
 
-export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
+export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader, GraphScanner, PersonStore {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #recentEventsSeconds: number;
   readonly #refusalsSeconds: number;
   readonly #now: () => number;
+  readonly #onCapacity: DynamoDbProfileStoreOptions['onConsumedCapacity'];
+  /** Spread into each request: asks for the consumed capacity only when someone listens. */
+  readonly #returnCapacity: { ReturnConsumedCapacity?: 'TOTAL' };
 
   constructor(options: DynamoDbProfileStoreOptions) {
-    this.#documents = DynamoDBDocumentClient.from(options.client ?? dynamoDbClient(), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.#documents = dynamoDbDocuments(options.client);
     this.#table = options.tableName;
     this.#recentEventsSeconds = (options.recentEventsDays ?? 30) * 86_400;
     this.#refusalsSeconds = (options.refusalsDays ?? 90) * 86_400;
     this.#now = options.now ?? Date.now;
+    this.#onCapacity = options.onConsumedCapacity;
+    this.#returnCapacity = options.onConsumedCapacity ? { ReturnConsumedCapacity: 'TOTAL' } : {};
   }
 
   async linkedProfiles(identities: readonly Identity[]): Promise<ReadonlyMap<string, string>> {
     const byPk = new Map(identities.map((identity) => [profileKeys.identity(identity).pk, identity]));
     const items = await this.#batchGet(
+      'linkedProfiles',
       [...byPk.keys()].map((pk) => ({ pk, sk: 'identity' })),
       'pk, profileId',
     );
@@ -118,7 +153,10 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
   }
 
   async profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>> {
-    const items = await this.#batchGet([...new Set(profileIds)].map((id) => profileKeys.profile(id)));
+    const items = await this.#batchGet(
+      'profiles',
+      [...new Set(profileIds)].map((id) => profileKeys.profile(id)),
+    );
     const found = new Map<string, StoredProfile>();
     for (const item of items) {
       const profile = profileFromItem(item);
@@ -171,11 +209,18 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
     try {
       if (items.length === 1 && only?.Update) {
         // One profile changed: a plain conditional write, at half the cost of a transaction.
-        await this.#documents.send(
-          new UpdateCommand(only.Update as ConstructorParameters<typeof UpdateCommand>[0]),
+        const output = await this.#documents.send(
+          new UpdateCommand({
+            ...(only.Update as ConstructorParameters<typeof UpdateCommand>[0]),
+            ...this.#returnCapacity,
+          }),
         );
+        this.#report('commit', 'UpdateItem', output.ConsumedCapacity, 1);
       } else if (items.length > 0) {
-        await this.#documents.send(new TransactWriteCommand({ TransactItems: items }));
+        const output = await this.#documents.send(
+          new TransactWriteCommand({ TransactItems: items, ...this.#returnCapacity }),
+        );
+        this.#report('commit', 'TransactWriteItems', output.ConsumedCapacity, items.length);
       }
       return true;
     } catch (error) {
@@ -203,12 +248,13 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
         };
       });
     });
-    await this.#batchPut(items);
+    await this.#batchPut('recordEvents', items);
   }
 
   async recordRefusals(refusals: readonly Refusal[]): Promise<void> {
     const expiresAt = Math.floor(this.#now() / 1000) + this.#refusalsSeconds;
     await this.#batchPut(
+      'recordRefusals',
       refusals.map((refusal) => ({
         pk: `p#${refusal.profileId}`,
         sk: `refused#${sortableTime(Date.parse(refusal.at))}#${messageDigest(`${refusal.messageId}\n${identityKey(refusal.identity)}`)}`,
@@ -222,15 +268,17 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
     await Promise.all(
       repoints.map(async ({ identity, from, to }) => {
         try {
-          await this.#documents.send(
+          const output = await this.#documents.send(
             new UpdateCommand({
               TableName: this.#table,
               Key: profileKeys.identity(identity),
               UpdateExpression: 'SET profileId = :to',
               ConditionExpression: 'profileId = :from',
               ExpressionAttributeValues: { ':to': to, ':from': from },
+              ...this.#returnCapacity,
             }),
           );
+          this.#report('repoint', 'UpdateItem', output.ConsumedCapacity, 1);
         } catch (error) {
           if (!lostTheRace(error))
             throw new ProfileStoreError(`cannot repoint an identity`, { cause: error });
@@ -243,7 +291,7 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
     const perProfile = await Promise.all(
       [...new Set(profileIds)].map(async (profileId) => {
         try {
-          const { Items = [] } = await this.#documents.send(
+          const { Items = [], ConsumedCapacity: consumed } = await this.#documents.send(
             new QueryCommand({
               TableName: this.#table,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -251,8 +299,10 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
               ScanIndexForward: false,
               // Each item holds at least one event and is keyed by its latest: `limit` items hold the newest.
               Limit: limit,
+              ...this.#returnCapacity,
             }),
           );
+          this.#report('recentEvents', 'Query', consumed, Items.length, Items.length);
           return Items.flatMap((item) => eventSummaries(item.events));
         } catch (error) {
           throw new ProfileStoreError(`cannot read recent events from ${this.#table}`, { cause: error });
@@ -265,7 +315,134 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
       .slice(0, limit);
   }
 
+  /**
+   * Every profile item, live or redirect (the identity map snapshot reads the whole graph): a consistent,
+   * paginated parallel Scan in `segments` segments, holding at most one page (1 MB) per segment at a time.
+   */
+  async *scanProfiles(segments = 4): AsyncIterable<StoredProfile> {
+    type Page = { segment: number; output: ScanCommandOutput };
+    const read = (segment: number, startKey?: Record<string, unknown>): Promise<Page> =>
+      this.#scanPage(segment, segments, startKey).then((output) => ({ segment, output }));
+    const pending = new Map<number, Promise<Page>>();
+    for (let segment = 0; segment < segments; segment += 1) pending.set(segment, read(segment));
+    try {
+      while (pending.size > 0) {
+        const { segment, output } = await Promise.race(pending.values());
+        pending.delete(segment);
+        if (output.LastEvaluatedKey) pending.set(segment, read(segment, output.LastEvaluatedKey));
+        for (const item of output.Items ?? []) yield profileFromItem(item);
+      }
+    } finally {
+      // Pages still in flight when the reader stops or one segment fails: nobody awaits them any more.
+      for (const page of pending.values()) page.catch(() => undefined);
+    }
+  }
+
+  async #scanPage(
+    segment: number,
+    totalSegments: number,
+    startKey: Record<string, unknown> | undefined,
+  ): Promise<ScanCommandOutput> {
+    try {
+      return await this.#documents.send(
+        new ScanCommand({
+          TableName: this.#table,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :profile',
+          ExpressionAttributeNames: { '#sk': 'sk' },
+          ExpressionAttributeValues: { ':profile': 'profile' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+    } catch (error) {
+      throw new ProfileStoreError(`cannot scan ${this.#table}`, { cause: error });
+    }
+  }
+
+  /** Erasure (shared/privacy/erase.ts): removes the identity items that exist; resolves with how many. */
+  async removeIdentities(identities: readonly Identity[]): Promise<number> {
+    if (identities.length === 0) return 0;
+    const linked = await this.linkedProfiles(identities);
+    const keys = identities
+      .filter((identity) => linked.has(identityKey(identity)))
+      .map((identity) => profileKeys.identity(identity));
+    await this.#batchDelete(keys);
+    return keys.length;
+  }
+
+  /** Erasure: removes every item of a profile's partition (all but the profile item if `keepProfileItem`). */
+  async removeProfileItems(
+    profileId: string,
+    options: { readonly keepProfileItem: boolean },
+  ): Promise<number> {
+    const keys: { pk: string; sk: string }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      try {
+        const output = await this.#documents.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `p#${profileId}` },
+            ProjectionExpression: 'pk, sk',
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of output.Items ?? []) {
+          if (options.keepProfileItem && item.sk === 'profile') continue;
+          keys.push({ pk: String(item.pk), sk: String(item.sk) });
+        }
+        startKey = output.LastEvaluatedKey;
+      } catch (error) {
+        throw new ProfileStoreError(`cannot read ${this.#table}`, { cause: error });
+      }
+    } while (startKey !== undefined);
+    await this.#batchDelete(keys);
+    return keys.length;
+  }
+
+  /** Erasure: removes the profile item if still at `expectedVersion`; `false` if it changed or is gone. */
+  async removeProfile(profileId: string, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: profileKeys.profile(profileId),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new ProfileStoreError(`cannot remove a profile from ${this.#table}`, { cause: error });
+    }
+  }
+
+  async #batchDelete(keys: readonly Record<string, string>[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += 25) {
+      let pending = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= batchAttempts) throw new ProfileStoreError(`${this.#table}: deletes left unprocessed`);
+        if (attempt > 0) await pause(attempt);
+        try {
+          const output = await this.#documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }),
+          );
+          pending = (output.UnprocessedItems?.[this.#table] ?? []) as typeof pending;
+        } catch (error) {
+          throw new ProfileStoreError(`cannot delete from ${this.#table}`, { cause: error });
+        }
+      }
+    }
+  }
+
   async #batchGet(
+    operation: ConsumedCapacityUsage['operation'],
     keys: readonly Record<string, string>[],
     projection?: string,
   ): Promise<Record<string, unknown>[]> {
@@ -286,19 +463,32 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
                   ...(projection ? { ProjectionExpression: projection } : {}),
                 },
               },
+              ...this.#returnCapacity,
             }),
           );
         } catch (error) {
           throw new ProfileStoreError(`cannot read ${this.#table}`, { cause: error });
         }
-        found.push(...(output.Responses?.[this.#table] ?? []));
-        pending = output.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+        const returned = output.Responses?.[this.#table] ?? [];
+        found.push(...returned);
+        const unprocessed = output.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+        this.#report(
+          operation,
+          'BatchGetItem',
+          output.ConsumedCapacity,
+          pending.length - unprocessed.length,
+          returned.length,
+        );
+        pending = unprocessed;
       }
     }
     return found;
   }
 
-  async #batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
+  async #batchPut(
+    operation: ConsumedCapacityUsage['operation'],
+    items: readonly Record<string, unknown>[],
+  ): Promise<void> {
     for (let start = 0; start < items.length; start += 25) {
       let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending.length > 0; attempt += 1) {
@@ -306,14 +496,41 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader {
         if (attempt > 0) await pause(attempt);
         try {
           const output = await this.#documents.send(
-            new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }),
+            new BatchWriteCommand({ RequestItems: { [this.#table]: pending }, ...this.#returnCapacity }),
           );
-          pending = (output.UnprocessedItems?.[this.#table] ?? []) as typeof pending;
+          const unprocessed = (output.UnprocessedItems?.[this.#table] ?? []) as typeof pending;
+          this.#report(
+            operation,
+            'BatchWriteItem',
+            output.ConsumedCapacity,
+            pending.length - unprocessed.length,
+          );
+          pending = unprocessed;
         } catch (error) {
           throw new ProfileStoreError(`cannot write to ${this.#table}`, { cause: error });
         }
       }
     }
+  }
+
+  #report(
+    operation: ConsumedCapacityUsage['operation'],
+    request: ConsumedCapacityUsage['request'],
+    consumed: ConsumedCapacity | readonly ConsumedCapacity[] | undefined,
+    items: number,
+    returned?: number,
+  ): void {
+    if (!this.#onCapacity) return;
+    const capacityUnits = [consumed ?? []]
+      .flat()
+      .reduce((total, { CapacityUnits = 0 }) => total + CapacityUnits, 0);
+    this.#onCapacity({
+      operation,
+      request,
+      capacityUnits,
+      items,
+      ...(returned === undefined ? {} : { returned }),
+    });
   }
 }
 

@@ -3,12 +3,12 @@
  * allowedOrigins), behind a short in-memory cache so the collector's hot path rarely reaches DynamoDB.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CachedSourceRegistry, type SourceCacheOptions } from '../collect/source-cache.ts';
 import { CdpError } from '../errors.ts';
 import { channels, type Source, type SourceRegistry } from '../ports.ts';
-import { dynamoDbClient } from './aws-clients.ts';
+import { dynamoDbDocuments } from './aws-clients.ts';
 
 /** The sources table holds an item the platform cannot read, or DynamoDB refused the call. */
 export class SourceRegistryError extends CdpError {}
@@ -32,7 +32,7 @@ export class DynamoDbSourceRegistry implements SourceRegistry {
   readonly #lookup: SourceRegistry;
 
   constructor(options: DynamoDbSourceRegistryOptions) {
-    const documents = DynamoDBDocumentClient.from(options.client ?? dynamoDbClient());
+    const documents = dynamoDbDocuments(options.client);
     const uncached: SourceRegistry = {
       byWriteKey: (writeKey) => readSource(documents, options.tableName, writeKey),
     };
@@ -78,5 +78,5 @@ export async function putSource(client: DynamoDBClient, tableName: string, sourc
     channel: source.channel,
     allowedOrigins: [...source.allowedOrigins],
   };
-  await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: tableName, Item: item }));
+  await dynamoDbDocuments(client).send(new PutCommand({ TableName: tableName, Item: item }));
 }

@@ -1,14 +1,20 @@
-/** The `ObjectStore` port on one S3 bucket (s3rver locally, through the same client configuration). */
+/**
+ * The `ObjectStore` port on one S3 bucket (s3rver locally, through the same client configuration), and the
+ * `ObjectVersionStore` port on its old versions (the lake bucket is versioned in AWS; s3rver has no
+ * versioning and answers the versions listing with an error, which reads as "no old versions").
+ */
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   NoSuchKey,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CdpError } from '../errors.ts';
-import type { ObjectStore, StoredObject } from '../ports.ts';
+import type { NoncurrentVersion, ObjectStore, ObjectVersionStore, StoredObject } from '../ports.ts';
 import { s3Client } from './aws-clients.ts';
 
 export class ObjectStoreError extends CdpError {}
@@ -33,7 +39,7 @@ export interface S3ObjectStoreOptions {
 /** S3 takes at most 1000 keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;
 
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ObjectStore, ObjectVersionStore {
   private readonly client: S3Client;
   private readonly bucket: string;
 
@@ -91,4 +97,81 @@ export class S3ObjectStore implements ObjectStore {
       if (failed.length > 0) throw new ObjectDeleteError(this.bucket, failed);
     }
   }
+
+  /**
+   * ListObjectVersions, page by page: the versions that are not their key's latest (an unversioned bucket's
+   * objects are all latest). A store that does not implement versioning at all has none.
+   */
+  async *noncurrentVersions(prefix: string): AsyncIterable<NoncurrentVersion> {
+    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    for (;;) {
+      let page: ListObjectVersionsCommandOutput;
+      try {
+        page = await this.client.send(
+          new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, ...markers }),
+        );
+      } catch (error) {
+        if (versioningUnsupported(error)) return;
+        throw error;
+      }
+      for (const version of page.Versions ?? []) {
+        if (version.IsLatest || version.Key === undefined || version.VersionId === undefined) continue;
+        yield { key: version.Key, versionId: version.VersionId, size: version.Size ?? 0 };
+      }
+      if (!page.IsTruncated) return;
+      markers = {
+        ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
+        ...(page.NextVersionIdMarker ? { VersionIdMarker: page.NextVersionIdMarker } : {}),
+      };
+    }
+  }
+
+  async getVersion(key: string, versionId: string): Promise<Uint8Array | undefined> {
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      if (object.Body === undefined) return new Uint8Array();
+      return await object.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof NoSuchKey || isNamed(error, 'NoSuchKey') || isNamed(error, 'NoSuchVersion'))
+        return undefined;
+      throw error;
+    }
+  }
+
+  /** DeleteObjects with version ids, 1000 per request: each version is gone for good. */
+  async deleteVersions(
+    versions: readonly { readonly key: string; readonly versionId: string }[],
+  ): Promise<void> {
+    for (let start = 0; start < versions.length; start += DELETE_BATCH) {
+      const chunk = versions.slice(start, start + DELETE_BATCH);
+      const result = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: {
+            Objects: chunk.map(({ key, versionId }) => ({ Key: key, VersionId: versionId })),
+            Quiet: true,
+          },
+        }),
+      );
+      const failed = (result.Errors ?? []).map((error) => ({
+        key: `${error.Key ?? '(unknown key)'}?versionId=${error.VersionId ?? ''}`,
+        code: error.Code ?? 'UnknownError',
+      }));
+      if (failed.length > 0) throw new ObjectDeleteError(this.bucket, failed);
+    }
+  }
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** What an S3-compatible store without versioning answers a versions listing with (s3rver: 405). */
+function versioningUnsupported(error: unknown): boolean {
+  if (isNamed(error, 'NotImplemented') || isNamed(error, 'MethodNotAllowed')) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode;
+  return status === 405 || status === 501;
 }

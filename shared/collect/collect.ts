@@ -28,7 +28,7 @@ export interface CollectRequest {
 
 export interface PrepareDependencies {
   readonly sources: SourceRegistry;
-  readonly privacy: RuntimeSettings['privacy'];
+  readonly privacy: Pick<RuntimeSettings['privacy'], 'ip'>;
 }
 
 export interface CollectDependencies extends PrepareDependencies {

@@ -55,8 +55,13 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       /** `truncate` keeps the network (IPv4 /24, IPv6 /48), `drop` keeps nothing, `full` keeps the address. */
       ip: z.enum(['full', 'truncate', 'drop']).default('truncate'),
+      /**
+       * Whether the lake keeps email addresses and phone numbers in plain text beside their SHA-256 digests
+       * (`email_sha256`, `phone_sha256`); by default it keeps the digests only.
+       */
+      plaintextIdentifiersInLake: z.boolean().default(false),
     })
-    .default({ ip: 'truncate' }),
+    .prefault({}),
   identity: identitySettingsSchema.prefault({}),
 });
 

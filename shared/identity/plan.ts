@@ -62,6 +62,23 @@ export interface Plan {
   readonly unresolved: readonly ShardEvent[];
   /** Events left for another plan, because their writes would not fit in one transaction with the others. */
   readonly remaining: readonly ShardEvent[];
+  /** The redirects of `writes`, with the event that linked the two profiles (for the lake's identity_merges). */
+  readonly merges: readonly ProfileMerge[];
+  /**
+   * The live profiles the skipped events resolve to, as the plan saw them then: a replay publishes their
+   * identity map again (shared/identity/publish.ts), as the first attempt would have if it got that far.
+   */
+  readonly skippedProfiles: readonly LiveProfile[];
+}
+
+/** A profile merged into another by this plan. */
+export interface ProfileMerge {
+  readonly profileId: string;
+  readonly mergedInto: string;
+  /** The event whose identifiers joined the two profiles. */
+  readonly messageId: string;
+  /** Epoch ms: the plan's time, when the redirect is committed. */
+  readonly at: number;
 }
 
 /** DynamoDB's limit of items per transaction. */
@@ -90,6 +107,7 @@ export async function planEvents(
   const applied: ShardEvent[] = [];
   const skipped: ShardEvent[] = [];
   const unresolved: ShardEvent[] = [];
+  const skippedProfiles = new Map<string, LiveProfile>();
   let remaining: ShardEvent[] = [];
   for (const [index, { shardEvent, identifiers }] of extracted.entries()) {
     const identities = planner.identitiesOf(identifiers);
@@ -99,6 +117,7 @@ export async function planEvents(
     }
     if (planner.alreadyApplied(shardEvent, identities)) {
       skipped.push(shardEvent);
+      for (const profile of planner.profilesOf(identities)) skippedProfiles.set(profile.profileId, profile);
       continue;
     }
     // An event adds at most one item per identity and one per profile it merges (and one new profile).
@@ -109,7 +128,14 @@ export async function planEvents(
     planner.apply(shardEvent, identities);
     applied.push(shardEvent);
   }
-  return { ...planner.result(), applied, skipped, unresolved, remaining };
+  return {
+    ...planner.result(),
+    applied,
+    skipped,
+    unresolved,
+    remaining,
+    skippedProfiles: [...skippedProfiles.values()],
+  };
 }
 
 /** The identities to read for an event: its own, and both readings of an alias's previousId. */
@@ -294,6 +320,8 @@ class Planner {
     anchor: string;
     holder?: string;
   }[] = [];
+  /** Merged profile id → messageId of the event that merged it. */
+  private readonly mergedBy = new Map<string, string>();
 
   constructor(
     private readonly graph: WorkingGraph,
@@ -331,6 +359,18 @@ class Planner {
     return false;
   }
 
+  /** Copies of the live profiles the identities resolve to, as they are now. */
+  profilesOf(identities: readonly Identity[]): LiveProfile[] {
+    const profiles = new Map<string, LiveProfile>();
+    for (const identity of identities) {
+      const linked = this.graph.linkOf(identity);
+      if (linked === undefined) continue;
+      const profile = this.graph.live(linked);
+      if (!profiles.has(profile.profileId)) profiles.set(profile.profileId, structuredClone(profile));
+    }
+    return [...profiles.values()];
+  }
+
   apply(shardEvent: ShardEvent, identities: readonly Identity[]): void {
     const { graph, context } = this;
     const { rules } = context;
@@ -355,8 +395,11 @@ class Planner {
       const holder = graph.resolve(linked);
       if (holder === anchor) continue;
       const problem = roomFor(graph.live(anchor), graph.live(holder).identities, rules);
-      if (problem === undefined) anchor = graph.merge(anchor, holder, rules, context.now);
-      else this.refuse(shardEvent, identity, problem, anchor, holder);
+      if (problem === undefined) {
+        const survivor = graph.merge(anchor, holder, rules, context.now);
+        this.mergedBy.set(survivor === anchor ? holder : anchor, shardEvent.event.messageId);
+        anchor = survivor;
+      } else this.refuse(shardEvent, identity, problem, anchor, holder);
     }
 
     const profile = graph.live(anchor);
@@ -370,15 +413,22 @@ class Planner {
     this.summaries.set(anchor, summaries);
   }
 
-  result(): Pick<Plan, 'writes' | 'recentEvents' | 'refusals' | 'repoints'> {
+  result(): Pick<Plan, 'writes' | 'recentEvents' | 'refusals' | 'repoints' | 'merges'> {
     const { graph } = this;
+    const writes = graph.writes(this.context.now);
     const recent = new Map<string, EventSummary[]>();
     for (const [anchor, events] of this.summaries) {
       const profileId = graph.resolve(anchor);
       recent.set(profileId, [...(recent.get(profileId) ?? []), ...events]);
     }
     return {
-      writes: graph.writes(this.context.now),
+      writes,
+      merges: writes.redirects.map(({ profileId, mergedInto }) => ({
+        profileId,
+        mergedInto,
+        messageId: this.mergedBy.get(profileId) ?? '',
+        at: this.context.now,
+      })),
       recentEvents: [...recent].map(([profileId, events]) => ({ profileId, events })),
       refusals: this.refusals.map(({ refusal, anchor, holder }) => ({
         ...refusal,

@@ -14,11 +14,21 @@
 import { mapConcurrently } from '../concurrency.ts';
 import { decodeEnvelope } from '../lake/envelope.ts';
 import { InvalidStreamRecordError } from '../lake/errors.ts';
-import type { StoredProfile } from '../profiles/model.ts';
+import type { SuppressionList } from '../privacy/ports.ts';
+import { type ScreenResult, SuppressionScreen } from '../privacy/screen.ts';
+import type { LiveProfile, StoredProfile } from '../profiles/model.ts';
 import { ResolutionConflictError } from './errors.ts';
 import { eventIdentifiers } from './extract.ts';
 import { type Identity, identityKey } from './identifiers.ts';
-import { lookups, type Plan, type PlanContext, planEvents, type ShardEvent, WorkingGraph } from './plan.ts';
+import {
+  lookups,
+  type Plan,
+  type PlanContext,
+  type ProfileMerge,
+  planEvents,
+  type ShardEvent,
+  WorkingGraph,
+} from './plan.ts';
 import type { GraphWrites, IdentityGraphReader, IdentityGraphStore } from './ports.ts';
 import { newProfileId } from './profile-id.ts';
 import type { IdentityRules } from './rules.ts';
@@ -47,6 +57,11 @@ export interface ResolveOptions {
   readonly concurrency?: number;
   /** Waits between attempts; injectable so tests need no timers. @default jittered exponential backoff */
   readonly sleep?: (attempt: number) => Promise<void>;
+  /**
+   * Erased people's identities (docs/identity.md#erasure): an event carrying one is dropped before planning and
+   * counted on the list. @default none: no event is screened
+   */
+  readonly suppressions?: SuppressionList;
 }
 
 export interface ResolveResult {
@@ -63,6 +78,15 @@ export interface ResolveResult {
   readonly errors: readonly unknown[];
   /** Writes of recent events, refusals or shortcuts that failed after their commit (best effort). */
   readonly sideWriteErrors: readonly unknown[];
+  /** Events dropped because they carry an erased person's identity (replays of such events included). */
+  readonly suppressed: number;
+  /**
+   * For the identity map in the lake (publish.ts): the latest state of every live profile the batch
+   * committed, or that its skipped events (replays) resolve to; none that the batch merged away.
+   */
+  readonly profiles: readonly LiveProfile[];
+  /** The merges the batch committed. */
+  readonly merges: readonly ProfileMerge[];
 }
 
 /**
@@ -91,8 +115,11 @@ export async function resolveBatch(
   const tally = new Tally();
   if (events.length === 0) return tally.result(failures);
 
-  const { units, snapshot } = await unitsOf(store, events, options.rules);
-  const run = new UnitRunner(store, batch.shardId, options, tally);
+  const screen = options.suppressions && new SuppressionScreen(options.suppressions, batch.shardId);
+  const { units, snapshot, screened } = await unitsOf(store, events, options.rules, screen);
+  tally.suppressed += screened.dropped.size;
+  failures.push(...screened.failures);
+  const run = new UnitRunner(store, batch.shardId, options, tally, screen);
   const unitFailures = await mapConcurrently(units, options.concurrency ?? 8, (unit) =>
     run.unit(unit, snapshot),
   );
@@ -107,20 +134,34 @@ class Tally {
   merged = 0;
   commits = 0;
   conflicts = 0;
+  suppressed = 0;
   readonly errors: unknown[] = [];
   readonly sideWriteErrors: unknown[] = [];
+  readonly merges: ProfileMerge[] = [];
+  /** Per profile, the state of the highest version committed or seen by a skipped event. */
+  private readonly profiles = new Map<string, LiveProfile>();
 
+  /** Counts a committed plan. */
   add(plan: Plan): void {
     this.applied += plan.applied.length;
     this.skipped += plan.skipped.length;
     this.unresolved += plan.unresolved.length;
     this.refused += plan.refusals.length;
     this.merged += plan.writes.redirects.length;
+    const { creates, updates } = plan.writes;
+    for (const profile of [...creates, ...updates.map((update) => update.profile), ...plan.skippedProfiles]) {
+      const known = this.profiles.get(profile.profileId);
+      if (known === undefined || profile.version > known.version)
+        this.profiles.set(profile.profileId, profile);
+    }
+    this.merges.push(...plan.merges);
   }
 
   result(failures: ResolveResult['failures']): ResolveResult {
     const { applied, skipped, unresolved, refused, merged, commits, conflicts, errors, sideWriteErrors } =
       this;
+    const mergedAway = new Set(this.merges.map((merge) => merge.profileId));
+    const profiles = [...this.profiles.values()].filter((profile) => !mergedAway.has(profile.profileId));
     return {
       failures,
       applied,
@@ -132,6 +173,9 @@ class Tally {
       conflicts,
       errors,
       sideWriteErrors,
+      suppressed: this.suppressed,
+      profiles,
+      merges: this.merges,
     };
   }
 }
@@ -148,6 +192,7 @@ class UnitRunner {
     private readonly shardId: string,
     private readonly options: ResolveOptions,
     private readonly tally: Tally,
+    private readonly screen?: SuppressionScreen,
   ) {}
 
   /** Plans and commits a unit until all its events are done; returns the events that could not be. */
@@ -160,6 +205,8 @@ class UnitRunner {
     let pending = unit;
     let reader = snapshot;
     let attempt = 0;
+    /** Events dropped as an erased person's whose count could not be written. */
+    const uncounted: { sequenceNumber: string; reason: string }[] = [];
     while (pending.length > 0) {
       let plan: Plan;
       let committed: boolean;
@@ -172,7 +219,7 @@ class UnitRunner {
         // A unit that cannot be read or written is delivered again; the other units of the batch go on.
         this.tally.errors.push(error);
         const reason = error instanceof Error ? error.message : String(error);
-        return pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }));
+        return [...uncounted, ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }))];
       }
       // From now on read what others may have written since the batch was read.
       reader = store;
@@ -181,9 +228,26 @@ class UnitRunner {
         attempt += 1;
         if (attempt >= maxAttempts) {
           const error = new ResolutionConflictError('profiles kept changing under this batch', attempt);
-          return pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason: error.message }));
+          return [
+            ...uncounted,
+            ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason: error.message })),
+          ];
         }
         await (options.sleep ?? backoff)(attempt);
+        if (this.screen) {
+          // The other writer may have been an erasure: its person's events must not re-create them.
+          let screened: ScreenResult;
+          try {
+            screened = await this.screen.rescreen(store, pending, options.rules);
+          } catch (error) {
+            this.tally.errors.push(error);
+            const reason = error instanceof Error ? error.message : String(error);
+            return [...uncounted, ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }))];
+          }
+          this.tally.suppressed += screened.dropped.size;
+          uncounted.push(...screened.failures);
+          pending = pending.filter((_, index) => !screened.dropped.has(index));
+        }
         continue;
       }
       if (!isEmpty(plan.writes)) this.tally.commits += 1;
@@ -192,7 +256,7 @@ class UnitRunner {
       pending = plan.remaining;
       attempt = 0;
     }
-    return [];
+    return uncounted;
   }
 
   private context(): PlanContext {
@@ -245,10 +309,15 @@ async function unitsOf(
   reader: IdentityGraphReader,
   events: readonly ShardEvent[],
   rules: IdentityRules,
-): Promise<{ units: ShardEvent[][]; snapshot: IdentityGraphReader }> {
+  screen: SuppressionScreen | undefined,
+): Promise<{ units: ShardEvent[][]; snapshot: IdentityGraphReader; screened: ScreenResult }> {
   const identitiesPerEvent = events.map((shardEvent) => lookups(eventIdentifiers(shardEvent.event, rules)));
   const recording = new RecordingReader(reader);
   const graph = await WorkingGraph.load(recording, identitiesPerEvent.flat());
+  // Before any planning: an erased person's events join no unit (their identities are never linked).
+  const screened: ScreenResult = screen
+    ? await screen.screen(events, identitiesPerEvent, (identity) => graph.linkOf(identity) !== undefined)
+    : { dropped: new Set(), failures: [] };
   const parents = events.map((_, index) => index);
   const find = (index: number): number => {
     let root = index;
@@ -263,6 +332,7 @@ async function unitsOf(
     else parents[find(other)] = find(index);
   };
   identitiesPerEvent.forEach((identities, index) => {
+    if (screened.dropped.has(index)) return;
     for (const identity of identities) {
       join(`i:${identityKey(identity)}`, index);
       const linked = graph.linkOf(identity);
@@ -271,12 +341,13 @@ async function unitsOf(
   });
   const units = new Map<number, ShardEvent[]>();
   events.forEach((shardEvent, index) => {
+    if (screened.dropped.has(index)) return;
     const root = find(index);
     const unit = units.get(root) ?? [];
     unit.push(shardEvent);
     units.set(root, unit);
   });
-  return { units: [...units.values()], snapshot: recording.snapshot() };
+  return { units: [...units.values()], snapshot: recording.snapshot(), screened };
 }
 
 /** Remembers what it read, to answer the same questions again without reading (see `unitsOf`). */

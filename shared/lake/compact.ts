@@ -1,6 +1,8 @@
 /**
  * Compaction: merges the small landed files of each partition that has pending markers into larger files,
- * dropping rows whose messageId the partition already holds.
+ * keeping one copy of each row per the table's rule (`compactionRules`, below): one row per messageId for
+ * events and quarantine, the latest row per identifier for identity_links, one row per merged profile for
+ * identity_merges.
  *
  * One merge step over a partition runs in this order, and a crash after any of them is safe:
  *   1. delete the outputs of an earlier, crashed attempt at this very step (same run id = same input keys):
@@ -10,12 +12,17 @@
  *   4. delete the markers of those files.
  * A crash between 2 and 4 leaves rows in both a landed and a compacted file until the markers bring the
  * partition back: a run over the same inputs redoes the step from 1; a run over other inputs (files landed
- * meanwhile) counts the crashed outputs as already compacted and drops their rows from the inputs. Either way
- * no row is lost, and compacted files never share a messageId, so none is left twice once a run completes.
+ * meanwhile) counts the crashed outputs as already compacted, and a copy equal to or worse than an already
+ * compacted one is dropped. Either way no row is lost, and no compacted file repeats a row another holds, so
+ * none is left twice once a run completes.
+ * Tables whose rule `supersedes` (identity_links) keep a new copy that is better than the compacted one
+ * (a later `resolved_at`) beside it rather than rewriting the older file: the partition's best copy of each key
+ * is then unique, and the `identity_map` view reads only the best. The daily identity snapshot's files
+ * (`snapshot-…`) count as compacted files.
  * Two compactions must not run at once over the same partition (the function has one scheduled invocation).
  *
  * Memory, per step: the rows of the landed files merged (at most `maxInputBytes` of Parquet: roughly what
- * one partition received since the last hourly run, or one slice of it), plus the `message_id` column of one
+ * one partition received since the last hourly run, or one slice of it), plus the key columns of one
  * earlier compacted file at a time. Neither grows with the size of the lake or of the partition's history.
  */
 import type { ObjectStore } from '../ports.ts';
@@ -31,7 +38,13 @@ import {
 } from './layout.ts';
 import { decodeParquet, encodeParquet } from './parquet.ts';
 import { type LakeRow, type LakeValue, partitionTimeColumn } from './rows.ts';
-import type { LakeTable } from './schema.ts';
+import {
+  eventsTable,
+  identityLinksTable,
+  identityMergesTable,
+  type LakeTable,
+  quarantineTable,
+} from './schema.ts';
 
 export interface CompactOptions {
   /** Rows per compacted file; a larger merge is split into several files. @default 1_000_000 */
@@ -64,6 +77,60 @@ export interface CompactionSummary {
 }
 
 const DEFAULTS = { maxRowsPerFile: 1_000_000, maxInputBytes: 64 * 1024 * 1024 };
+
+/** How compaction tells copies of one row apart and which copy it keeps. */
+export interface CompactionRule {
+  /** What a row is about: rows with the same key are copies of one another. */
+  readonly key: (row: LakeRow) => string;
+  /** Negative when `a` is the copy to keep rather than `b`; 0 when either will do (the first seen is kept). */
+  readonly prefer: (a: LakeRow, b: LakeRow) => number;
+  /** The columns `key` and `prefer` read: all that is decoded of already compacted files. */
+  readonly columns: readonly string[];
+  /**
+   * Whether a new copy that `prefer`s over the partition's compacted copy is kept beside it (readers take the
+   * best copy); otherwise the compacted copy always wins and the partition holds each key once.
+   */
+  readonly supersedes: boolean;
+}
+
+/** A message is kept once: the copy received first, and never again once compacted. */
+const oncePerMessage: CompactionRule = {
+  key: (row) => String(row.message_id),
+  prefer: (a, b) => epochMillis(a.received_at) - epochMillis(b.received_at),
+  columns: ['message_id'],
+  supersedes: false,
+};
+
+/**
+ * The rule of each table, in one place. identity_links: the latest row per identifier (`resolved_at`, then the
+ * smaller — older — profile id, as the `identity_map` view orders them); identity_merges: one row per merged
+ * profile, the earliest `merged_at`, a row that names the linking message before one that does not (the
+ * snapshot's).
+ */
+export const compactionRules: Readonly<Record<string, CompactionRule>> = {
+  [eventsTable.name]: oncePerMessage,
+  [quarantineTable.name]: oncePerMessage,
+  [identityLinksTable.name]: {
+    key: (row) => `${String(row.id_type)}:${String(row.id_value)}`,
+    prefer: (a, b) =>
+      epochMillis(b.resolved_at) - epochMillis(a.resolved_at) ||
+      compareText(String(a.profile_id), String(b.profile_id)),
+    columns: ['id_type', 'id_value', 'profile_id', 'resolved_at'],
+    supersedes: true,
+  },
+  [identityMergesTable.name]: {
+    key: (row) => String(row.merged_profile_id),
+    prefer: (a, b) =>
+      epochMillis(a.merged_at) - epochMillis(b.merged_at) ||
+      Number(a.message_id === null) - Number(b.message_id === null),
+    columns: ['merged_profile_id'],
+    supersedes: false,
+  },
+};
+
+function compactionRule(table: LakeTable): CompactionRule {
+  return compactionRules[table.name] ?? oncePerMessage;
+}
 
 /**
  * Compacts every partition that has pending markers; one partition's failure does not stop the others.
@@ -120,7 +187,7 @@ export async function compactPartition(
   for await (const object of store.list(partitionPrefix(table, dt))) {
     const file = lakeFile(object.key);
     if (file.kind === 'landed') landed.push({ ...object, batch: file.batch });
-    if (file.kind === 'compacted') compacted.push(object.key);
+    if (file.kind === 'compacted' || file.kind === 'snapshot') compacted.push(object.key);
   }
   landed.sort((a, b) => compareText(a.key, b.key));
 
@@ -179,9 +246,10 @@ async function mergeStep(
     return file.kind === 'compacted' && file.runId === runId;
   };
 
-  // Within the step, the copy received first wins; ties go to the first file in key order, so a re-run of
+  // Within the step, the copy the rule prefers wins; ties go to the first file in key order, so a re-run of
   // the same step keeps the same copies.
-  const candidates = new Map<string, { row: LakeRow; receivedAt: number }>();
+  const rule = compactionRule(table);
+  const candidates = new Map<string, LakeRow>();
   let rowsIn = 0;
   for (const key of landedKeys) {
     const bytes = await store.get(key);
@@ -190,28 +258,31 @@ async function mergeStep(
     if (bytes === undefined) throw new LakeFileError('a landed file disappeared during compaction', key);
     for (const row of await decodeParquet(table, bytes, { key })) {
       rowsIn += 1;
-      const id = String(row.message_id);
-      const receivedAt = epochMillis(row.received_at);
+      const id = rule.key(row);
       const earlier = candidates.get(id);
-      if (earlier === undefined || receivedAt < earlier.receivedAt) candidates.set(id, { row, receivedAt });
+      if (earlier === undefined || rule.prefer(row, earlier) < 0) candidates.set(id, row);
     }
   }
 
-  // Rows already compacted win over new copies. Outputs of a crashed attempt at this very step are not
-  // "already compacted": they are replaced from the same inputs.
+  // An already compacted copy wins over a new one, unless the rule lets a better new copy supersede it.
+  // Outputs of a crashed attempt at this very step are not "already compacted": they are replaced from the
+  // same inputs.
   const earlierAttempt = compacted.filter(ofThisRun);
   const previous = compacted.filter((key) => !ofThisRun(key));
   for (const key of previous) {
     if (candidates.size === 0) break;
     const bytes = await store.get(key);
     if (bytes === undefined) continue;
-    for (const row of await decodeParquet(table, bytes, { key, columns: ['message_id'] })) {
-      candidates.delete(String(row.message_id));
+    for (const row of await decodeParquet(table, bytes, { key, columns: rule.columns })) {
+      const id = rule.key(row);
+      const candidate = candidates.get(id);
+      if (candidate === undefined) continue;
+      if (!rule.supersedes || rule.prefer(candidate, row) >= 0) candidates.delete(id);
     }
   }
 
   const timeColumn = partitionTimeColumn[table.name] ?? 'received_at';
-  const rows = [...candidates.values()].map((candidate) => candidate.row).sort(byTimeThenId(timeColumn));
+  const rows = [...candidates.values()].sort(byTimeThenKey(timeColumn, rule));
   // The earlier attempt may have cut its rows into other parts, so its files go before the new ones are written.
   await deleteAll(store, earlierAttempt);
   const outputKeys: string[] = [];
@@ -267,10 +338,9 @@ function slicesBySize<T extends { readonly size: number }>(files: readonly T[], 
   return slices;
 }
 
-function byTimeThenId(timeColumn: string): (a: LakeRow, b: LakeRow) => number {
+function byTimeThenKey(timeColumn: string, rule: CompactionRule): (a: LakeRow, b: LakeRow) => number {
   return (a, b) =>
-    epochMillis(a[timeColumn]) - epochMillis(b[timeColumn]) ||
-    compareText(String(a.message_id), String(b.message_id));
+    epochMillis(a[timeColumn]) - epochMillis(b[timeColumn]) || compareText(rule.key(a), rule.key(b));
 }
 
 function epochMillis(value: LakeValue | undefined): number {

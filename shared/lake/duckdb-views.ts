@@ -51,17 +51,3 @@ function identifier(name: string): string {
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
-
-/**
- * STAND-IN for `events_stitched` until identity resolution provides the real one (the events joined to the
- * identity map): every event's profile is its user id, else its anonymous id, so an anonymous visitor who
- * later signs in counts as two profiles. The analyses read `events_stitched` only. When the real view
- * arrives, replace this constant (and where the DuckDB engine creates it); do not patch it.
- *
- * The text is valid in DuckDB and Athena alike; until the CDK defines the view, create it in Athena once with
- * `npx cdp query --engine athena "<this statement>"`.
- */
-export const eventsStitchedFallbackView = {
-  name: 'events_stitched',
-  sql: 'CREATE OR REPLACE VIEW events_stitched AS SELECT *, coalesce(user_id, anonymous_id) AS profile_id FROM events',
-} as const;

@@ -4,10 +4,15 @@
  * which Athena skips), so queries never see them.
  *
  * ```
- * events/dt=2026-11-22/land-<batch>.parquet            one per landed stream batch and partition
- * events/dt=2026-11-22/compact-<run>-0000.parquet      merged and deduplicated by the compactor
- * _compaction/pending/events/dt=2026-11-22/<batch>     "this partition has a landed file to merge"
+ * events/dt=2026-11-22/land-<batch>.parquet                  one per landed stream batch and partition
+ * events/dt=2026-11-22/compact-<run>-0000.parquet            merged and deduplicated by the compactor
+ * identity_links/dt=2026-11-22/snapshot-<run>-0000.parquet   the daily snapshot of the identity map
+ * _compaction/pending/events/dt=2026-11-22/<batch>           "this partition has a landed file to merge"
+ * _identity_snapshot/last                                    the day of the last identity map snapshot
  * ```
+ *
+ * The compactor treats snapshot files as it treats its own compacted files: rows already merged, never
+ * inputs (shared/identity/snapshot.ts writes them whole and only ever deletes them with their partition).
  */
 import { createHash } from 'node:crypto';
 import { type LakeTable, lakeTables } from './schema.ts';
@@ -15,6 +20,7 @@ import { type LakeTable, lakeTables } from './schema.ts';
 export const PENDING_PREFIX = '_compaction/pending/';
 const LANDED = 'land-';
 const COMPACTED = 'compact-';
+const SNAPSHOT = 'snapshot-';
 const PARQUET = '.parquet';
 const DT = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -50,9 +56,23 @@ export function compactedFileKey(table: LakeTable, dt: string, runId: string, pa
   return `${partitionPrefix(table, dt)}${COMPACTED}${runId}-${String(part).padStart(4, '0')}${PARQUET}`;
 }
 
+/**
+ * Names a snapshot file: `snapshot-<run>-NNNN.parquet`, `runId` made of `[0-9a-z]` so that `lakeFile` can
+ * read it back.
+ * @example snapshotFileKey(identityLinksTable, '2026-11-22', '20261122t001500z', 0)
+ *   // 'identity_links/dt=2026-11-22/snapshot-20261122t001500z-0000.parquet'
+ */
+export function snapshotFileKey(table: LakeTable, dt: string, runId: string, part: number): string {
+  return `${partitionPrefix(table, dt)}${SNAPSHOT}${runId}-${String(part).padStart(4, '0')}${PARQUET}`;
+}
+
+/** Where the identity map snapshot records the UTC day it last ran (outside every table's prefix). */
+export const IDENTITY_SNAPSHOT_MARKER = '_identity_snapshot/last';
+
 export type LakeFile =
   | { readonly kind: 'landed'; readonly batch: string }
   | { readonly kind: 'compacted'; readonly runId: string }
+  | { readonly kind: 'snapshot'; readonly runId: string }
   | { readonly kind: 'other' };
 
 /** What a key inside a partition folder is. */
@@ -63,6 +83,8 @@ export function lakeFile(key: string): LakeFile {
   if (stem.startsWith(LANDED)) return { kind: 'landed', batch: stem.slice(LANDED.length) };
   const compacted = /^compact-([0-9a-f]+)-\d+$/.exec(stem);
   if (compacted?.[1] !== undefined) return { kind: 'compacted', runId: compacted[1] };
+  const snapshot = /^snapshot-([0-9a-z]+)-\d+$/.exec(stem);
+  if (snapshot?.[1] !== undefined) return { kind: 'snapshot', runId: snapshot[1] };
   return { kind: 'other' };
 }
 

@@ -1,7 +1,15 @@
 /**
  * Stream shapes → lake rows, one column per `schema.ts` column, and the date partition each row belongs to.
+ * Event rows carry emails and phone numbers as digests, in plain text only if the settings say so
+ * (personal-data.ts).
  */
 import type { CollectedEvent, JsonObject, QuarantinedEvent, StreamEnvelope } from '../events/model.ts';
+import {
+  defaultLakePrivacy,
+  identifierDigests,
+  type LakePrivacy,
+  withoutPlainIdentifiers,
+} from './personal-data.ts';
 import { eventsTable, LAKE_SCHEMA_VERSION, type LakeTable, quarantineTable } from './schema.ts';
 
 /** What a lake cell holds in memory: `string` for string and json columns, `Date` for timestamps. */
@@ -42,6 +50,8 @@ export type EventRow = {
   readonly context: string;
   readonly integrations: string | null;
   readonly schema_version: number;
+  readonly email_sha256: string | null;
+  readonly phone_sha256: string | null;
 };
 
 export type QuarantineRow = {
@@ -59,6 +69,9 @@ export type QuarantineRow = {
 export const partitionTimeColumn: Readonly<Record<string, string>> = {
   [eventsTable.name]: 'timestamp',
   [quarantineTable.name]: 'received_at',
+  // Written by identity resolution (shared/identity/publish.ts); its rows are built there.
+  identity_links: 'resolved_at',
+  identity_merges: 'merged_at',
 };
 
 /** A row bound for the lake, with the table and the `dt` partition it goes to. */
@@ -72,7 +85,15 @@ export interface LakeRecord {
   readonly row: LakeRow;
 }
 
-export function eventRow(event: CollectedEvent): EventRow {
+/**
+ * @param privacy whether emails and phone numbers stay in plain text in the JSON columns, and how they are
+ *   normalised before hashing; the settings' defaults (digests only) when left out.
+ */
+export function eventRow(collected: CollectedEvent, privacy: LakePrivacy = defaultLakePrivacy): EventRow {
+  const digests = identifierDigests(collected, privacy.identityRules);
+  const event = privacy.plaintextIdentifiers
+    ? collected
+    : withoutPlainIdentifiers(collected, privacy.identityRules);
   const { campaign, page, userAgent } = event.enrichment;
   return {
     message_id: event.messageId,
@@ -108,9 +129,15 @@ export function eventRow(event: CollectedEvent): EventRow {
     context: JSON.stringify(event.context),
     integrations: optionalJson(event.integrations),
     schema_version: LAKE_SCHEMA_VERSION,
+    email_sha256: digests.email_sha256,
+    phone_sha256: digests.phone_sha256,
   };
 }
 
+/**
+ * The input as received, plain identifiers included: it is the evidence of what was wrong with it, and an
+ * erasure finds a person's inputs by their plain identifiers and removes them.
+ */
 export function quarantineRow(quarantined: QuarantinedEvent): QuarantineRow {
   return {
     message_id: quarantined.messageId,
@@ -125,9 +152,9 @@ export function quarantineRow(quarantined: QuarantinedEvent): QuarantineRow {
 }
 
 /** Where an envelope goes: events by the date of their corrected time, quarantine by the date received. */
-export function lakeRecord(envelope: StreamEnvelope): LakeRecord {
+export function lakeRecord(envelope: StreamEnvelope, privacy: LakePrivacy = defaultLakePrivacy): LakeRecord {
   if (envelope.schema === 'cdp.event/1') {
-    const row = eventRow(envelope.event);
+    const row = eventRow(envelope.event, privacy);
     return {
       table: eventsTable,
       dt: utcDate(row.timestamp),

@@ -4,7 +4,7 @@
  * only ever add nullable columns, so old files stay readable.
  */
 
-export const LAKE_SCHEMA_VERSION = 1;
+export const LAKE_SCHEMA_VERSION = 2;
 
 /** `json` columns hold a JSON text: Athena reaches in with `json_extract_scalar`, DuckDB casts them to JSON. */
 export type LakeColumnType = 'string' | 'timestamp' | 'int' | 'json';
@@ -64,6 +64,16 @@ export const eventsTable: LakeTable = {
     { name: 'context', type: 'json', doc: 'The context object, with the enrichment applied.' },
     { name: 'integrations', type: 'json', doc: 'The integrations object.' },
     { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+    {
+      name: 'email_sha256',
+      type: 'string',
+      doc: "SHA-256 (hex) of the person's normalised email on the event; since schema version 2.",
+    },
+    {
+      name: 'phone_sha256',
+      type: 'string',
+      doc: "SHA-256 (hex) of the person's phone number in E.164 on the event; since schema version 2.",
+    },
   ],
 };
 
@@ -88,4 +98,46 @@ export const quarantineTable: LakeTable = {
   ],
 };
 
-export const lakeTables = [eventsTable, quarantineTable] as const;
+/**
+ * The identity map's change log (docs/identity.md): each row says that at `resolved_at` the identifier
+ * belonged to the profile. Written by resolution after each batch and by the daily snapshot of the identity
+ * graph; the `identity_map` view keeps the latest row per identifier.
+ */
+export const identityLinksTable: LakeTable = {
+  name: 'identity_links',
+  prefix: 'identity_links/',
+  doc: 'Identifier → profile, as resolution saw it at `resolved_at`; the latest row per identifier holds.',
+  partition: { name: 'dt', doc: 'UTC date of `resolved_at`.' },
+  columns: [
+    {
+      name: 'id_type',
+      type: 'string',
+      doc: 'Identifier type: user_id, anonymous_id, device_id, …; email and phone as email_sha256 and phone_sha256.',
+    },
+    {
+      name: 'id_value',
+      type: 'string',
+      doc: 'Normalised identifier value (a hex digest for *_sha256 types).',
+    },
+    { name: 'profile_id', type: 'string', doc: 'The canonical profile the identifier belonged to.' },
+    { name: 'resolved_at', type: 'timestamp', doc: 'When resolution established it, UTC.' },
+    { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+  ],
+};
+
+/** Every merge of two profiles, for audit and for analysts following profile ids over time. */
+export const identityMergesTable: LakeTable = {
+  name: 'identity_merges',
+  prefix: 'identity_merges/',
+  doc: 'Profile merges: the merged profile now redirects to the surviving (older) one.',
+  partition: { name: 'dt', doc: 'UTC date of `merged_at`.' },
+  columns: [
+    { name: 'merged_profile_id', type: 'string', doc: 'The profile that became a redirect.' },
+    { name: 'into_profile_id', type: 'string', doc: 'The surviving profile.' },
+    { name: 'merged_at', type: 'timestamp', doc: 'When the merge was committed, UTC.' },
+    { name: 'message_id', type: 'string', doc: 'The event whose identifiers linked the two profiles.' },
+    { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+  ],
+};
+
+export const lakeTables = [eventsTable, quarantineTable, identityLinksTable, identityMergesTable] as const;

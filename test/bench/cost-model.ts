@@ -105,6 +105,16 @@ export interface LakeUsage {
   readonly storedBytes: number;
 }
 
+/** What identity resolution (Kinesis → resolve → DynamoDB `profiles`) used for `events` events. */
+export interface ResolveUsage {
+  readonly events: number;
+  readonly resolve: LambdaUsage;
+  /** On-demand write request units as AWS bills them (a transactional write counts twice). */
+  readonly writeRequestUnits: number;
+  /** On-demand read request units as AWS bills them (a key not found counts too). */
+  readonly readRequestUnits: number;
+}
+
 /** The steady load the time-based charges are spread over. */
 export interface LoadAssumptions {
   /** Provisioned shards of the events stream (`streams.events.shards` in infra/topology.ts). */
@@ -248,6 +258,29 @@ export function lakeCost(usage: LakeUsage): PathCost {
       (usage.storedBytes * perMillion) / GB,
       'GB-months',
       prices.s3.usdPerGbMonth,
+    ),
+  ]);
+}
+
+/** The resolution path: resolve invocations and the on-demand request units of the profiles table. */
+export function resolveCost(usage: ResolveUsage): PathCost {
+  const perMillion = MILLION / usage.events;
+  const { usdPerMillionWriteRequestUnits, usdPerMillionReadRequestUnits } = prices.dynamodb;
+  return pathCost([
+    ...lambdaItems('resolve', usage.resolve, perMillion),
+    usageItem(
+      'DynamoDB',
+      'DynamoDB on-demand writes (profiles table)',
+      usage.writeRequestUnits * perMillion,
+      'write request units',
+      usdPerMillionWriteRequestUnits / MILLION,
+    ),
+    usageItem(
+      'DynamoDB',
+      'DynamoDB on-demand reads (profiles table)',
+      usage.readRequestUnits * perMillion,
+      'read request units',
+      usdPerMillionReadRequestUnits / MILLION,
     ),
   ]);
 }

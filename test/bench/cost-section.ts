@@ -23,12 +23,14 @@ import {
   lakeCost,
   lambdaBilledMs,
   type PathCost,
+  resolveCost,
   serviceUsd,
   totalUsd,
 } from './cost-model.ts';
 import { endToEnd } from './end-to-end.ts';
 import { count, ms, usd } from './format.ts';
-import type { BenchSection } from './report.ts';
+import { identityResolution, liveCapacity } from './identity-resolution.ts';
+import type { BenchContext, BenchSection } from './report.ts';
 
 /** What a PutRecords call from Lambda to Kinesis in the same region is assumed to take, end to end. */
 const kinesisRoundTripMs = 15;
@@ -70,11 +72,23 @@ export interface CostResult {
       readonly landMsPerInvocation: number;
     };
   };
+  /**
+   * Identity resolution (resolve Lambda, DynamoDB on demand) from the identityResolution section's live
+   * scenario; absent when that section did not run.
+   */
+  readonly resolution?: PathCost & {
+    readonly scenario: string;
+    readonly eventsPerInvocation: number;
+    readonly writeRequestUnitsPerEvent: number;
+    readonly readRequestUnitsPerEvent: number;
+  };
   readonly totals: {
     /** Conservative collection (provisioned) and the lake at the AWS window: the headline figure. */
     readonly conservative: number;
     /** Locally measured collection (provisioned) and the lake as counted locally. */
     readonly measuredLocally: number;
+    /** `conservative` and identity resolution, when it was measured. */
+    readonly conservativeWithResolution?: number;
   };
   readonly batchSizeScaling: readonly BatchSizeCost[];
   readonly notes: readonly string[];
@@ -143,6 +157,7 @@ export const costPerMillionEvents: BenchSection<CostResult> = {
       storedBytes: run.s3.parquetBytes,
     };
     const lakeAws = lakeCost(lakeAtAws);
+    const resolution = resolutionCost(context);
 
     const batchSizeScaling = throughput.batches.map((batch): BatchSizeCost => {
       const collectMs = conservativeCollectMs(batch.cpuMsPerRequest, collectMemoryMb, kinesisRoundTripMs);
@@ -212,9 +227,13 @@ export const costPerMillionEvents: BenchSection<CostResult> = {
           landMsPerInvocation: landMsAtAws,
         },
       },
+      ...(resolution === undefined ? {} : { resolution }),
       totals: {
         conservative: totalUsd(conservativeCost.provisioned, lakeAws),
         measuredLocally: totalUsd(measuredCost.provisioned, lakeCounted),
+        ...(resolution === undefined
+          ? {}
+          : { conservativeWithResolution: totalUsd(conservativeCost.provisioned, lakeAws, resolution) }),
       },
       batchSizeScaling,
       notes: [
@@ -224,6 +243,9 @@ export const costPerMillionEvents: BenchSection<CostResult> = {
         `The lake as counted locally reflects the ${run.setup.localBatchingWindowSeconds} s local batching window; the AWS-window estimate replays the same records through the topology's ${run.landAtAwsWindow.windowSeconds} s window and batch size of ${run.landAtAwsWindow.batchSize}, and stretches land's local time per record to its ${landMemoryMb} MB CPU share.`,
         'Storage is one month of the landed Parquet files, before hourly compaction merges them; compaction, Athena queries, free tiers and data transfer are not included.',
         'API Gateway bills per request whatever its size up to 512 KB, and so does Lambda, so the collection cost falls with the events per request: at one event per request API Gateway alone is $1.00 per million events.',
+        resolution === undefined
+          ? 'Identity resolution is not priced: the identityResolution section did not run.'
+          : `Identity resolution is priced from the identityResolution section's ${resolution.scenario} scenario: its DynamoDB request units as AWS bills them, and its resolveBatch calls as resolve invocations billed for their local duration (against DynamoDB Local, slower to answer than DynamoDB). Profile storage is not included.`,
       ],
     };
     return {
@@ -240,6 +262,30 @@ export const costPerMillionEvents: BenchSection<CostResult> = {
     };
   },
 };
+
+/** Resolution priced from the identity section's live scenario, when that section ran. */
+function resolutionCost(context: BenchContext): CostResult['resolution'] {
+  let run: ReturnType<typeof liveCapacity>;
+  try {
+    run = liveCapacity(context.resultOf(identityResolution));
+  } catch {
+    // The collection and lake costs stand on their own; the notes say resolution is missing.
+    return undefined;
+  }
+  const cost = resolveCost({
+    events: run.events,
+    resolve: run.lambda,
+    writeRequestUnits: run.writeUnitsPerEvent * run.events,
+    readRequestUnits: run.readUnitsPerEvent * run.events,
+  });
+  return {
+    ...cost,
+    scenario: run.scenario,
+    eventsPerInvocation: run.meanEventsPerBatch,
+    writeRequestUnitsPerEvent: run.writeUnitsPerEvent,
+    readRequestUnitsPerEvent: run.readUnitsPerEvent,
+  };
+}
 
 /**
  * The topology's stream and consumers at the assumed utilisation, with the collector instances that load keeps
@@ -281,6 +327,16 @@ function summary(result: CostResult): string[] {
       `${lake.countedLocally.batchingWindowSeconds} s local window, ${usd(lake.atAwsWindow.usd)} at the AWS ` +
       `${lake.atAwsWindow.batchingWindowSeconds} s window`,
     `total per million events: ${usd(totals.conservative)} conservative, ${usd(totals.measuredLocally)} as measured locally`,
+    ...(result.resolution === undefined || totals.conservativeWithResolution === undefined
+      ? []
+      : [
+          `identity resolution (${result.resolution.scenario} scenario, ` +
+            `${result.resolution.writeRequestUnitsPerEvent.toFixed(2)} WRU and ` +
+            `${result.resolution.readRequestUnitsPerEvent.toFixed(2)} RRU per event): ` +
+            `${usd(result.resolution.usd)} per million events — DynamoDB ` +
+            `${usd(serviceUsd(result.resolution, 'DynamoDB'))}, Lambda ${usd(serviceUsd(result.resolution, 'Lambda'))}; ` +
+            `total with resolution ${usd(totals.conservativeWithResolution)}`,
+        ]),
     `collection by events per request (conservative, provisioned): ${result.batchSizeScaling
       .map(
         (row) =>

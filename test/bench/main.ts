@@ -3,6 +3,10 @@
  * `bench-report.json` in the repository root (gitignored): `meta`, one entry per section under `sections`, and
  * the product `targets` with whether this run met them. Exits 0 when every section ran, 1 otherwise; what the
  * sections started (emulators, temporary directories) is released in every case, interrupts included.
+ *
+ * `npm run bench -- --only identityResolution,endToEnd` runs only the sections named (in their usual order); a
+ * section that needs another's result (`costPerMillionEvents` needs `collectorThroughput` and `endToEnd`)
+ * fails unless that one is named too. The report then holds those sections only.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -39,7 +43,25 @@ process.once('SIGTERM', () => abort('SIGTERM'));
 process.on('uncaughtException', (error) => abort('uncaught exception', error));
 process.on('unhandledRejection', (error) => abort('unhandled rejection', error));
 
+/** The sections `--only a,b` (or `--only=a,b`) names, all of them without it. */
+function selectedSections(args: readonly string[]): readonly BenchSection[] {
+  const index = args.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (index < 0) return benchSections;
+  const arg = args[index] ?? '';
+  const list = arg.startsWith('--only=') ? arg.slice('--only='.length) : (args[index + 1] ?? '');
+  const names = new Set(list.split(',').filter(Boolean));
+  const known = new Set(benchSections.map((section) => section.name));
+  const unknown = [...names].filter((name) => !known.has(name));
+  if (names.size === 0 || unknown.length > 0) {
+    throw new Error(
+      `--only needs section names among ${[...known].join(', ')}${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`,
+    );
+  }
+  return benchSections.filter((section) => names.has(section.name));
+}
+
 async function run(): Promise<number> {
+  const selected = selectedSections(process.argv.slice(2));
   const meta = runMeta(repoRoot);
   const results = new Map<BenchSection, unknown>();
   const sections: Record<string, SectionReport> = {};
@@ -59,7 +81,7 @@ async function run(): Promise<number> {
   const writeReport = () => writeFileSync(reportPath, reportJson({ meta, sections, targets }));
   let ok = true;
   try {
-    for (const section of benchSections) {
+    for (const section of selected) {
       console.log(`\n${section.title}`);
       const started = performance.now();
       try {

@@ -2,6 +2,7 @@ import { Size } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { lakeTables } from '../../shared/lake/schema.ts';
+import { lakeViews } from '../../shared/lake/views.ts';
 import { expectResource, logicalId, synthPlatform } from './platform.ts';
 
 /** The schema's types as Athena reads them: JSON documents are strings. */
@@ -19,7 +20,19 @@ describe('the analytics stack', () => {
   });
 
   it('creates one Glue table per lake table and no other', () => {
-    template.resourceCountIs('AWS::Glue::Table', lakeTables.length);
+    template.resourcePropertiesCountIs(
+      'AWS::Glue::Table',
+      { TableInput: { TableType: 'EXTERNAL_TABLE' } },
+      lakeTables.length,
+    );
+  });
+
+  it('defines the lake views as Athena views', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Glue::Table',
+      { TableInput: { TableType: 'VIRTUAL_VIEW' } },
+      lakeViews.length,
+    );
   });
 
   it.each(lakeTables.map((table) => [table.name, table] as const))(

@@ -220,7 +220,10 @@ describe('the functions stack', () => {
   it('keeps client IP addresses out of the access logs unless the settings keep full addresses', () => {
     // Prepare
     const withFullIps = synthPlatform({
-      runtimeSettings: { ...configuredSettings(), privacy: { ip: 'full' } },
+      runtimeSettings: {
+        ...configuredSettings(),
+        privacy: { ip: 'full', plaintextIdentifiersInLake: false },
+      },
     });
 
     // Act

@@ -32,8 +32,9 @@ export const queryUsage = `Usage: cdp query "<SQL>" [options]
        cdp query <analysis> [--param name=value]... [options]
        cdp query --list
 
-Runs one SQL statement over the lake's tables (events, quarantine, events_stitched; see docs/lake.md), or a
-named analysis (${analyses.map((analysis) => analysis.name).join(', ')}; see docs/analytics.md and --list).
+Runs one SQL statement over the lake's tables and views (events, quarantine, identity_links, identity_merges,
+identity_map, events_stitched; see docs/lake.md), or a named analysis
+(${analyses.map((analysis) => analysis.name).join(', ')}; see docs/analytics.md and --list).
 Write Athena's spelling, e.g. json_extract_scalar(properties, '$.revenue'): it runs on both engines.
 
 Options:

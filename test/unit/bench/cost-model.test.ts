@@ -11,6 +11,7 @@ import {
   lambdaUsage,
   onDemandMeteredBytes,
   putPayloadUnits,
+  resolveCost,
   serviceUsd,
   streamUsage,
 } from '../../bench/cost-model.ts';
@@ -172,6 +173,41 @@ describe('lake path cost per million events', () => {
       expect.closeTo(0.00224609375, 12),
     ]);
     expect(cost.usd).toBeCloseTo(0.02664611375, 12);
+    expect(cost.fixedUsd).toBe(0);
+  });
+});
+
+describe('identity resolution cost per million events', () => {
+  it('adds up the resolve function and the profiles table’s on-demand request units', () => {
+    // Prepare: 10,000 events resolved by 10 invocations of 499.5 ms (billed 500) at 1,024 MB, which took
+    // 17,000 write and 15,000 read request units (1.7 and 1.5 per event).
+    const usage = {
+      events: 10_000,
+      resolve: lambdaUsage(
+        Array.from({ length: 10 }, () => 499.5),
+        1024,
+      ),
+      writeRequestUnits: 17_000,
+      readRequestUnits: 15_000,
+    };
+
+    // Act
+    const cost = resolveCost(usage);
+
+    // Assess, by hand (× 100 for a million events):
+    //   Lambda requests: 1,000 × $0.20/M                                        = $0.0002
+    //   Lambda duration: 10 × 500 ms = 5 s × 1 GB = 5 GB-s; 500 GB-s × $0.0000133334 = $0.0066667
+    //   writes:          1,700,000 WRU × $0.625/M                               = $1.0625
+    //   reads:           1,500,000 RRU × $0.125/M                               = $0.1875
+    //   total                                                                   = $1.2568667
+    expect(cost.lineItems.map((item) => [item.quantity, item.usd])).toEqual([
+      [1_000, expect.closeTo(0.0002, 12)],
+      [expect.closeTo(500, 9), expect.closeTo(0.0066667, 12)],
+      [1_700_000, expect.closeTo(1.0625, 12)],
+      [1_500_000, expect.closeTo(0.1875, 12)],
+    ]);
+    expect(cost.usd).toBeCloseTo(1.2568667, 12);
+    expect(serviceUsd(cost, 'DynamoDB')).toBeCloseTo(1.25, 12);
     expect(cost.fixedUsd).toBe(0);
   });
 });

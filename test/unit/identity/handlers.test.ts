@@ -5,6 +5,7 @@ import { createProfilesHandler, eventsRoute, profileRoute } from '../../../funct
 import { createResolveHandler } from '../../../functions/resolve/app.ts';
 import { encodeEnvelope } from '../../../shared/events/envelope.ts';
 import { resolveBatch } from '../../../shared/identity/resolve.ts';
+import { MemoryObjectStore } from '../lake/memory-object-store.ts';
 import { batchOf, event, MemoryGraphStore, rulesOf } from './fixtures.ts';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
@@ -32,7 +33,13 @@ describe('the resolve handler', () => {
   it('resolves the records of its shard and reports the ones that are not events', async () => {
     // Prepare
     const store = new MemoryGraphStore();
-    const handler = createResolveHandler({ store, rules, logger });
+    const handler = createResolveHandler({
+      store,
+      lake: new MemoryObjectStore(),
+      identityMap: { plaintextIdentifiers: false },
+      rules,
+      logger,
+    });
     const good = {
       sequenceNumber: '2',
       data: encodeEnvelope({ schema: 'cdp.event/1', event: event({ anonymousId: 'a1' }) }),

@@ -10,7 +10,7 @@ function documentedColumns(table: string): [string, string][] {
   if (start < 0) return [];
   const end = doc.indexOf('\n## ', start + 1);
   const section = doc.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/^\| `([a-z_]+)` +\| ([a-z]+) +\|/gm)].map((match) => [
+  return [...section.matchAll(/^\| `([a-z0-9_]+)` +\| ([a-z]+) +\|/gm)].map((match) => [
     match[1] ?? '',
     match[2] ?? '',
   ]);

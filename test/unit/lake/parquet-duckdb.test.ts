@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
     );
   });
 
-  it('reads the values written: UTC times to the millisecond, JSON reachable by path, nulls as NULL', async () => {
+  it('reads the values written: UTC times to the millisecond, JSON reachable by path, digests, nulls as NULL', async () => {
     // Prepare
     const rows = [
       eventRow(
@@ -57,6 +58,7 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
           messageId: 'm-1',
           timestamp: '2026-11-22T23:59:59.999Z',
           properties: { revenue: 12.5, currency: 'EUR' },
+          context: { traits: { email: 'Ann@Example.com', phone: '+1 415 555 2671' } },
           enrichment: { campaign: { source: 'newsletter' } },
         }),
       ),
@@ -69,9 +71,11 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
       file,
       `select message_id, epoch_ms(timestamp)::bigint as ms, strftime(timestamp, '%Y-%m-%d') as day,
               (properties->>'$.revenue')::double as revenue, properties->>'$.currency' as currency,
-              utm_source, sent_at is null as no_sent_at, schema_version
+              utm_source, sent_at is null as no_sent_at, schema_version, email_sha256, phone_sha256,
+              context->'$.traits' as traits
        from read_parquet($1) order by message_id`,
     );
+    const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
     // Assess: 2026-11-22T23:59:59.999Z = 1795391999999 ms since the epoch (20 779 days × 86 400 000 + 86 399 999).
     expect(read).toEqual([
@@ -83,7 +87,10 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
         currency: 'EUR',
         utm_source: 'newsletter',
         no_sent_at: false,
-        schema_version: 1,
+        schema_version: 2,
+        email_sha256: sha256('ann@example.com'),
+        phone_sha256: sha256('+14155552671'),
+        traits: '{}',
       },
       {
         message_id: 'm-2',
@@ -93,7 +100,10 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
         currency: null,
         utm_source: null,
         no_sent_at: true,
-        schema_version: 1,
+        schema_version: 2,
+        email_sha256: null,
+        phone_sha256: null,
+        traits: null,
       },
     ]);
   });

@@ -7,10 +7,17 @@ import { eventsTable, type LakeTable, quarantineTable } from '../../../shared/la
 import { collectedEvent, quarantinedEvent } from './envelopes.ts';
 
 describe('encodeParquet and decodeParquet', () => {
-  it('give back the rows written, nulls, millisecond times and non-ASCII text included', async () => {
+  it('give back the rows written, nulls, millisecond times, digests and non-ASCII text included', async () => {
     // Prepare
     const rows: LakeRow[] = [
-      eventRow(collectedEvent({ messageId: 'a', timestamp: '2026-11-22T23:59:59.999Z', userId: 'Zoë 🦆' })),
+      eventRow(
+        collectedEvent({
+          messageId: 'a',
+          timestamp: '2026-11-22T23:59:59.999Z',
+          userId: 'Zoë 🦆',
+          context: { traits: { email: 'zoe@example.com' } },
+        }),
+      ),
       eventRow(
         collectedEvent({ messageId: 'b', properties: undefined, sentAt: undefined, userId: undefined }),
       ),
