@@ -8,6 +8,7 @@ import { fitCommand } from './commands/fit.ts';
 import { importCommand } from './commands/import.ts';
 import { profileCommand } from './commands/profile.ts';
 import { queryCommand } from './commands/query.ts';
+import { runCommand } from './commands/run.ts';
 import { scoreFileCommand } from './commands/score-file.ts';
 import { sourcesCommand } from './commands/sources.ts';
 
@@ -19,6 +20,7 @@ export const cliCommands: readonly CliCommand[] = [
   fitCommand,
   scoreFileCommand,
   backtestCommand,
+  runCommand,
 ];
 
 export function cliUsage(commands: readonly CliCommand[] = cliCommands): string {

@@ -37,7 +37,14 @@ export interface GatewayOptions {
   readonly log: (message: string, fields: Record<string, unknown>) => void;
   /** What `Authorization: Bearer …` must carry on routes with `auth: 'admin'`. */
   readonly adminToken: string;
+  /**
+   * Answers `POST /_local/schedules/{function}` (admin only, local only): runs a scheduled function now,
+   * queued behind a run in progress, as `aws lambda invoke` would run it in AWS (`npx cdp run`).
+   */
+  readonly runScheduled?: (functionName: string) => Promise<unknown>;
 }
+
+const LOCAL_SCHEDULE_PATH = /^\/_local\/schedules\/([a-z][a-zA-Z0-9]*)$/;
 
 /** HTTP APIs reject bodies over 10 MB before invoking anything. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -91,6 +98,11 @@ async function handle(
     send(response, health.ready ? 200 : 503, health);
     return;
   }
+  const schedule = LOCAL_SCHEDULE_PATH.exec(url.pathname);
+  if (method === 'POST' && schedule?.[1] !== undefined && options.runScheduled) {
+    await runSchedule(request, response, schedule[1], options.runScheduled, options);
+    return;
+  }
   const match = findRoute(matchers, method, url.pathname);
   if (!match) {
     send(response, 404, { message: 'Not Found' });
@@ -125,6 +137,27 @@ async function handle(
     return;
   }
   writeResult(response, result);
+}
+
+async function runSchedule(
+  request: IncomingMessage,
+  response: ServerResponse,
+  functionName: string,
+  run: (functionName: string) => Promise<unknown>,
+  options: GatewayOptions,
+): Promise<void> {
+  request.resume();
+  if (!isAdmin(request.headers.authorization, options.adminToken)) {
+    send(response, 401, { message: 'Unauthorized' });
+    return;
+  }
+  try {
+    send(response, 200, { functionName, result: (await run(functionName)) ?? null });
+  } catch (error) {
+    options.log('scheduled run failed', { function: functionName, error: String(error) });
+    const message = error instanceof Error ? error.message : String(error);
+    send(response, /no schedule/i.test(message) ? 404 : 500, { functionName, message });
+  }
 }
 
 /** Compares digests, so that the time taken says nothing about the token. */

@@ -134,6 +134,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       health: () => ({ ready: Object.values(ready).every(Boolean), components: { ...ready } }),
       log,
       adminToken: secrets.adminToken,
+      runScheduled: (functionName) => scheduler.run(functionName),
     });
     ready.gateway = true;
     stoppers.unshift(() => gateway.close());

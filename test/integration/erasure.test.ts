@@ -135,11 +135,16 @@ describe('erasure on the local stack', () => {
     expect(lookups.map((lookup) => lookup.status)).toEqual([404, 404, 404]);
     expect((await api('GET', '/v1/profiles/user_id/u-bob')).status).toBe(200);
 
-    // Act 2: the hourly lake upkeep.
-    await platform.runScheduled('compact');
+    // Act 2: the hourly lake upkeep, run now as a user would: `cdp run compact`.
+    const upkeep = await runCdp(['run', 'compact', '--data-dir', platform.paths.root]);
     const completed = await api('GET', `/v1/erasures/${erasureId}`);
 
     // Assess 2
+    expect(upkeep.code).toBe(0);
+    expect(JSON.parse(upkeep.out)).toMatchObject({
+      functionName: 'compact',
+      result: { erasures: { completed: [erasureId] } },
+    });
     expect(completed.json).toMatchObject({
       status: 'completed',
       results: {

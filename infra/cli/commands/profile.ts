@@ -7,7 +7,7 @@
  * `cdp profile delete <type>:<value> [--wait]` erases the person (docs/identity.md#erasure) through the same
  * API, and `cdp profile erasure <erasureId>` shows how far an erasure got.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,7 +17,7 @@ import { identityRules } from '../../../shared/identity/rules.ts';
 import type { ErasureView } from '../../../shared/privacy/model.ts';
 import { findProfile, parseLimit, recentEventsOf } from '../../../shared/profiles/lookup.ts';
 import { profileView } from '../../../shared/profiles/view.ts';
-import { localPaths } from '../../local/paths.ts';
+import { callAdminApi } from '../admin-api.ts';
 import { type CliCommand, type CliIo, CliUsageError } from '../command.ts';
 
 export const profileUsage = `Usage: cdp profile get <type>:<value> [options]
@@ -123,7 +123,7 @@ async function fromApi(
   io: CliIo,
 ): Promise<unknown> {
   const path = profilePath(type, value);
-  return callApi('GET', limit === undefined ? path : `${path}/events?limit=${limit}`, values, io);
+  return callAdminApi('GET', limit === undefined ? path : `${path}/events?limit=${limit}`, values, io);
 }
 
 /** `delete`: the erasure request, and with `--wait` its status once the profile is erased. */
@@ -132,7 +132,7 @@ async function erase(type: string, value: string, values: Values, io: CliIo): Pr
   const timeoutSeconds = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new CliUsageError('--timeout must be a number of seconds');
-  const accepted = (await callApi('DELETE', profilePath(type, value), values, io)) as
+  const accepted = (await callAdminApi('DELETE', profilePath(type, value), values, io)) as
     | { erasureId: string; status: string }
     | undefined;
   if (accepted === undefined) {
@@ -175,7 +175,7 @@ async function showErasure(erasureId: string, values: Values, io: CliIo): Promis
 class NoSuchErasure extends CliUsageError {}
 
 async function erasureOf(erasureId: string, values: Values, io: CliIo): Promise<ErasureView> {
-  const job = await callApi('GET', `/v1/erasures/${encodeURIComponent(erasureId)}`, values, io);
+  const job = await callAdminApi('GET', `/v1/erasures/${encodeURIComponent(erasureId)}`, values, io);
   if (job === undefined) throw new NoSuchErasure(`no erasure ${erasureId}`);
   return job as ErasureView;
 }
@@ -201,37 +201,6 @@ function profilePath(type: string, value: string): string {
   return `/v1/profiles/${encodeURIComponent(type)}/${encodeURIComponent(value)}`;
 }
 
-/**
- * One admin API call, to the running local platform unless `--url`/`--token` say otherwise; `undefined` for
- * a 404.
- */
-async function callApi(method: 'GET' | 'DELETE', path: string, values: Values, io: CliIo): Promise<unknown> {
-  const paths = localPaths(values['data-dir'] ? { ...io.env, CDP_DATA_DIR: values['data-dir'] } : io.env);
-  const url = values.url ?? localApi(paths.endpoints) ?? `http://localhost:${io.env.PORT || 8080}`;
-  const token = values.token ?? io.env.CDP_ADMIN_TOKEN ?? localAdminToken(paths.secrets);
-  if (!token) {
-    throw new CliUsageError(
-      `no admin token: pass --token, set CDP_ADMIN_TOKEN, or start the platform (${paths.secrets})`,
-    );
-  }
-  const target = new URL(path, url);
-  let response: Response;
-  try {
-    response = await fetch(target, { method, headers: { authorization: `Bearer ${token}` } });
-  } catch (error) {
-    throw new CliUsageError(`cannot reach ${target.origin}: is the platform running (npm start)?`, {
-      cause: error,
-    });
-  }
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  if (response.status === 404) return undefined;
-  if (response.status === 401 || response.status === 403)
-    throw new CliUsageError(`${target.origin} refused the admin token`);
-  if (!response.ok)
-    throw new CliUsageError(`${target.origin} answered ${response.status}: ${body.message ?? ''}`);
-  return body;
-}
-
 async function fromTable(
   type: string,
   value: string,
@@ -252,17 +221,4 @@ async function fromTable(
   if (profile === undefined) return undefined;
   if (limit === undefined) return profileView(profile, rules);
   return { profileId: profile.profileId, events: await recentEventsOf(store, profile, limit) };
-}
-
-/** The API of the platform running on this data dir, if one is (it writes its endpoints at start). */
-function localApi(endpointsFile: string): string | undefined {
-  if (!existsSync(endpointsFile)) return undefined;
-  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as { api?: unknown };
-  return typeof endpoints.api === 'string' ? endpoints.api : undefined;
-}
-
-function localAdminToken(secretsFile: string): string | undefined {
-  if (!existsSync(secretsFile)) return undefined;
-  const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { adminToken?: unknown };
-  return typeof secrets.adminToken === 'string' ? secrets.adminToken : undefined;
 }
