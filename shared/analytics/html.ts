@@ -80,6 +80,14 @@ function chartHtml(kind: ChartKind, rows: readonly Row[], values: ParameterValue
       return rulesChart(rows);
     case 'attribution':
       return attributionChart(rows);
+    case 'preferences':
+      return preferencesChart(rows);
+    case 'kpis':
+      return kpisChart(rows);
+    case 'not_bought':
+      return notBoughtChart(rows);
+    case 'sequences':
+      return sequencesChart(rows);
   }
 }
 
@@ -315,8 +323,7 @@ function rulesChart(rows: readonly Row[]): string {
         `<tr><td>${antecedent.map((item) => `<span class="item">${escapeHtml(item)}</span>`).join(' ') || '∅'}</td>` +
         `<td>⇒ <span class="item">${escapeHtml(String(row.consequent ?? ''))}</span></td>` +
         `<td class="num">${percent(row.support, 2)}</td><td class="num">${percent(row.confidence)}</td>` +
-        `<td class="lift"><svg viewBox="0 0 120 14" width="120" height="14" aria-hidden="true"><rect width="${fixed((120 * lift) / maxLift)}" height="14" class="bar"/>` +
-        `<line x1="${fixed(120 / maxLift)}" y1="0" x2="${fixed(120 / maxLift)}" y2="14" class="one"/></svg> ${lift.toFixed(2)}</td>` +
+        liftCell(lift, maxLift) +
         `<td class="num">${escapeHtml(String(row.transactions ?? ''))}</td></tr>`
       );
     })
@@ -324,6 +331,14 @@ function rulesChart(rows: readonly Row[]): string {
   return figure(
     'Rules (the line in each lift bar is lift 1, independence)',
     `<table class="rules"><thead><tr><th>if bought</th><th>then also</th><th>support</th><th>confidence</th><th>lift</th><th>transactions</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+/** A lift as a bar on a scale up to `maxLift`, with a mark at lift 1 (independence). */
+function liftCell(lift: number, maxLift: number): string {
+  return (
+    `<td class="lift"><svg viewBox="0 0 120 14" width="120" height="14" aria-hidden="true"><rect width="${fixed((120 * lift) / maxLift)}" height="14" class="bar"/>` +
+    `<line x1="${fixed(120 / maxLift)}" y1="0" x2="${fixed(120 / maxLift)}" y2="14" class="one"/></svg> ${lift.toFixed(2)}</td>`
   );
 }
 
@@ -363,6 +378,109 @@ function attributionChart(rows: readonly Row[]): string {
     })
     .join('');
   return figure('Conversions credited per channel and model', `<p class="legend">${legend}</p>${groups}`);
+}
+
+/** A heat map of affinities: segments (or people) down, values across; the darker, the stronger. */
+function preferencesChart(rows: readonly Row[]): string {
+  const perProfile = rows.some((row) => row.profile_id !== null && row.profile_id !== undefined);
+  const keyOf = (row: Row) => (perProfile ? `${row.segment} · ${row.profile_id}` : String(row.segment));
+  // Beyond 50 people the map is unreadable; the table below has them all.
+  const keys = [...new Set(rows.map(keyOf))].slice(0, 50);
+  const values = [...new Set(rows.map((row) => String(row.value)))];
+  const cells = new Map(rows.map((row) => [`${keyOf(row)}\u0000${row.value}`, num(row.affinity)]));
+  const header = values.map((value) => `<th>${escapeHtml(value)}</th>`).join('');
+  const body = keys
+    .map((key) => {
+      const tds = values
+        .map((value) => {
+          const affinity = cells.get(`${key}\u0000${value}`);
+          return affinity === undefined
+            ? '<td></td>'
+            : heatCell(affinity, `${key}, ${value}: ${percent(affinity)}`);
+        })
+        .join('');
+      return `<tr><th>${escapeHtml(key)}</th>${tds}</tr>`;
+    })
+    .join('');
+  return figure(
+    `Affinity per ${perProfile ? 'person' : 'segment'} (share of the recency-weighted interactions)`,
+    `<table class="heatmap"><thead><tr><th>${perProfile ? 'person' : 'segment'}</th>${header}</tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+function heatCell(rate: number, tip: string): string {
+  const light = 97 - rate * 62;
+  const text = light < 60 ? '#fff' : '#123';
+  return `<td style="background:hsl(212 70% ${fixed(light)}%);color:${text}" title="${escapeHtml(tip)}">${percent(rate)}</td>`;
+}
+
+const kpiColours: Readonly<Record<string, string>> = {
+  conversion_rate: '#1f4f91',
+  repeat_purchase_rate: '#6aa84f',
+  retention_rate: '#3b7dd8',
+  churn_rate: '#c0563f',
+};
+
+/** Per channel, one bar per rate, all on the scale 0 to 100 %. */
+function kpisChart(rows: readonly Row[]): string {
+  const kpis = Object.keys(kpiColours);
+  const legend = kpis
+    .map((kpi) => `<span class="key"><i style="background:${kpiColours[kpi]}"></i>${escapeHtml(kpi)}</span>`)
+    .join(' ');
+  const groups = rows
+    .map((row) => {
+      const channel = String(row.channel);
+      const bars = kpis
+        .map((kpi) => {
+          const rate = row[kpi];
+          return (
+            `<div class="bar-row" title="${escapeHtml(`${channel}, ${kpi}: ${percent(rate)}`)}">` +
+            `<div class="bar-fill" style="width:${fixed(num(rate) * 100)}%;background:${kpiColours[kpi]}"></div>` +
+            `<span>${percent(rate)}</span></div>`
+          );
+        })
+        .join('');
+      return `<div class="channel"><div class="channel-name">${escapeHtml(channel)}</div><div>${bars}</div></div>`;
+    })
+    .join('');
+  return figure('Rates per channel', `<p class="legend">${legend}</p>${groups}`);
+}
+
+/** Per item, its viewers as a bar: the buyers' part blue, the rest (viewed, not bought) red. */
+function notBoughtChart(rows: readonly Row[]): string {
+  const max = Math.max(1, ...rows.map((row) => num(row.viewers)));
+  const groups = rows
+    .map((row) => {
+      const item = String(row.item);
+      const buyers = num(row.buyers);
+      const missed = num(row.viewed_not_bought);
+      return (
+        `<div class="channel" title="${escapeHtml(`${item}: ${num(row.viewers)} viewers, ${buyers} bought, ${missed} did not (${percent(row.not_bought_rate)})`)}">` +
+        `<div class="channel-name">${escapeHtml(item)}</div><div class="bar-row">` +
+        `<div class="bar-fill" style="width:${fixed((buyers / max) * 100)}%;background:#3b7dd8"></div>` +
+        `<div class="bar-fill" style="width:${fixed((missed / max) * 100)}%;background:#c0563f"></div>` +
+        `<span>${missed} of ${num(row.viewers)} did not buy</span></div></div>`
+      );
+    })
+    .join('');
+  return figure('Viewers per item: bought (blue) and not bought (red)', groups);
+}
+
+function sequencesChart(rows: readonly Row[]): string {
+  const maxLift = Math.max(1, ...rows.map((row) => num(row.lift)));
+  const body = rows
+    .map(
+      (row) =>
+        `<tr><td><span class="item">${escapeHtml(String(row.antecedent ?? ''))}</span></td>` +
+        `<td>→ <span class="item">${escapeHtml(String(row.consequent ?? ''))}</span></td>` +
+        `<td class="num">${escapeHtml(String(row.people ?? ''))}</td><td class="num">${percent(row.support, 2)}</td>` +
+        `<td class="num">${percent(row.confidence)}</td>${liftCell(num(row.lift), maxLift)}</tr>`,
+    )
+    .join('');
+  return figure(
+    'Bought X, then Y (the line in each lift bar is lift 1, independence)',
+    `<table class="rules"><thead><tr><th>first bought</th><th>then</th><th>people</th><th>support</th><th>confidence</th><th>lift</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
 }
 
 function tableHtml(result: Pick<QueryResult, 'columns' | 'rows'>): string {

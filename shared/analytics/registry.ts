@@ -19,7 +19,17 @@ import {
 } from './parameters.ts';
 
 /** Which picture `--format html` draws. */
-export type ChartKind = 'sessions' | 'paths' | 'funnel' | 'retention' | 'rules' | 'attribution';
+export type ChartKind =
+  | 'sessions'
+  | 'paths'
+  | 'funnel'
+  | 'retention'
+  | 'rules'
+  | 'attribution'
+  | 'preferences'
+  | 'kpis'
+  | 'not_bought'
+  | 'sequences';
 
 export interface Analysis {
   readonly name: string;
@@ -392,6 +402,195 @@ export const attributionAnalysis: Analysis = {
   chart: 'attribution',
 };
 
+const lineItem: AnalysisParameter = {
+  name: 'item',
+  kind: 'enum',
+  values: ['product_id', 'sku', 'name', 'category'],
+  default: 'product_id',
+  description: 'the product field that names an item',
+};
+
+const windowDays = (description: string, defaultDays: number): IntegerParameter => ({
+  name: 'window_days',
+  kind: 'integer',
+  min: 1,
+  max: 365,
+  default: defaultDays,
+  description,
+});
+
+const top = (defaultTop: number, max: number, description: string): IntegerParameter => ({
+  name: 'top',
+  kind: 'integer',
+  min: 1,
+  max,
+  default: defaultTop,
+  description,
+});
+
+/** A trait name becomes a JSON path (`$.<trait>`) at run time: a plain key reads the same in both engines. */
+const traitName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const preferencesAnalysis: Analysis = {
+  name: 'preferences',
+  title: 'Preferences',
+  description:
+    "Each person's affinity to categories, brands or channels (dimension): views (Product Viewed, weight 1) " +
+    'and orders (Order Completed, each distinct value of its products once, weight purchase_weight), each ' +
+    "weighted 2^(-age / half_life_days) with age to the end of to; the affinity is the value's share of the " +
+    "person's weighted interactions. Per segment (segment_by: none, first-touch marketing channel or UTM " +
+    'source, or a trait): the mean affinity of its people. Rows: the top values per segment (per segment) or ' +
+    'per person (per profile): segment, profile_id, ranking, value, affinity, profiles (with the value), ' +
+    'segment_profiles, views, purchases.',
+  sqlFile: 'preferences.sql',
+  parameters: [
+    from(29),
+    to,
+    {
+      name: 'dimension',
+      kind: 'enum',
+      values: ['category', 'brand', 'channel'],
+      default: 'category',
+      description: "what a preference is for: the product's category or brand, or the event's channel",
+    },
+    {
+      name: 'half_life_days',
+      kind: 'number',
+      min: 0,
+      minExclusive: true,
+      max: 3650,
+      default: 30,
+      description: 'an interaction this many days older than the end of `to` weighs half as much',
+    },
+    {
+      name: 'purchase_weight',
+      kind: 'number',
+      min: 0,
+      max: 1000,
+      default: 5,
+      description: 'weight of a purchase, a view weighing 1',
+    },
+    {
+      name: 'segment_by',
+      kind: 'enum',
+      values: ['none', 'first_marketing_channel', 'first_utm_source', 'trait'],
+      default: 'none',
+      description: "what groups people: their first activity's marketing channel or UTM source, or a trait",
+    },
+    {
+      name: 'trait',
+      kind: 'string',
+      default: null,
+      description: 'segment_by trait: the trait (a plain key) whose latest identify value is the segment',
+    },
+    {
+      name: 'per',
+      kind: 'enum',
+      values: ['segment', 'profile'],
+      default: 'segment',
+      description: 'rows per segment (mean affinity of its people) or per person',
+    },
+    top(5, 100, 'values per segment or person, the highest affinities'),
+  ],
+  derived: (values) => ({ as_of: addDays(String(values.to), 1) }),
+  check: (values) => {
+    const problem = dateOrder(values);
+    if (problem !== undefined) return problem;
+    const trait = values.trait === null ? null : String(values.trait);
+    if (values.segment_by === 'trait' && trait === null) return 'segment_by trait needs a trait';
+    if (trait !== null && !traitName.test(trait))
+      return `trait must be a plain key (letters, digits, _), not ${JSON.stringify(trait)}`;
+    return undefined;
+  },
+  chart: 'preferences',
+};
+
+export const channelKpisAnalysis: Analysis = {
+  name: 'channel_kpis',
+  title: 'Channel KPIs',
+  description:
+    'Per channel (by) and overall, for from..to, over the people active on the channel: conversion_rate = ' +
+    'customers (a conversion_event on any channel) / active_profiles; repeat_purchase_rate = customers with ' +
+    '2 orders or more / customers; retention_rate = customers of the previous period (as many days just ' +
+    'before from) active on the channel then who are customers again / those previous customers; ' +
+    'churn_rate = 1 - retention_rate. The row (all) counts each person once.',
+  sqlFile: 'channel_kpis.sql',
+  parameters: [
+    from(29, 'the period'),
+    until('the period'),
+    {
+      name: 'by',
+      kind: 'enum',
+      values: ['channel', 'marketing_channel', 'source', 'device_type'],
+      default: 'channel',
+      description: "the event column that names a channel ('(not set)' when empty)",
+    },
+    {
+      name: 'conversion_event',
+      kind: 'string',
+      default: 'Order Completed',
+      description: 'the track event that is a conversion (an order)',
+    },
+  ],
+  derived: (values) => {
+    const days = daysBetween(String(values.from), String(values.to)) + 1;
+    return { previous_from: addDays(String(values.from), -days) };
+  },
+  check: dateOrder,
+  chart: 'kpis',
+};
+
+export const viewedNotBoughtAnalysis: Analysis = {
+  name: 'viewed_not_bought',
+  title: 'Viewed, not bought',
+  description:
+    'Per item: the people who viewed it (Product Viewed) between from and to, and how many bought it (an ' +
+    'Order Completed with it among its products) at or after one of those views, within window_days. Rows: ' +
+    'the top items by viewers who did not buy: item, views, viewers, buyers, viewed_not_bought, ' +
+    'not_bought_rate = viewed_not_bought / viewers.',
+  sqlFile: 'viewed_not_bought.sql',
+  parameters: [
+    from(29, 'the views'),
+    until('the views'),
+    lineItem,
+    windowDays('days after a view within which a purchase of the item counts', 7),
+    top(50, 10_000, 'items to return, the most viewers who did not buy first'),
+  ],
+  derived: (values) => ({ scan_to: addDays(String(values.to), Number(values.window_days)) }),
+  check: dateOrder,
+  chart: 'not_bought',
+};
+
+export const purchaseSequencesAnalysis: Analysis = {
+  name: 'purchase_sequences',
+  title: 'Purchase sequences',
+  description:
+    'Pairs "bought X, then Y within window_days" over people: N = people with a purchase between from and ' +
+    'to; support = people who bought X in the range and then Y (another item, later) within window_days / ' +
+    'N; confidence = those / people who bought X in the range; lift = confidence / (people who bought Y in ' +
+    'the range / N). Rows: antecedent, consequent, people, antecedent_people, consequent_people, buyers, ' +
+    'support, confidence, lift; the most people first.',
+  sqlFile: 'purchase_sequences.sql',
+  parameters: [
+    from(29, 'the first purchases'),
+    until('the first purchases'),
+    lineItem,
+    windowDays('days after a purchase of X within which Y must follow', 30),
+    {
+      name: 'min_people',
+      kind: 'integer',
+      min: 1,
+      max: 1_000_000,
+      default: 2,
+      description: 'fewest people who bought X then Y for a pair to be returned',
+    },
+    top(100, 10_000, 'pairs to return, the most people first'),
+  ],
+  derived: (values) => ({ scan_to: addDays(String(values.to), Number(values.window_days)) }),
+  check: dateOrder,
+  chart: 'sequences',
+};
+
 /** Every registered analysis, in the order `--list` shows them. */
 export const analyses: readonly Analysis[] = [
   sessionsAnalysis,
@@ -400,6 +599,10 @@ export const analyses: readonly Analysis[] = [
   retentionAnalysis,
   associationAnalysis,
   attributionAnalysis,
+  preferencesAnalysis,
+  channelKpisAnalysis,
+  viewedNotBoughtAnalysis,
+  purchaseSequencesAnalysis,
 ];
 
 export function findAnalysis(name: string): Analysis | undefined {
@@ -462,6 +665,11 @@ function minedRules(result: QueryResult, values: ParameterValues): QueryResult {
     })),
     stats: result.stats,
   };
+}
+
+/** Whole days from one `YYYY-MM-DD` to another. */
+function daysBetween(first: string, last: string): number {
+  return Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
 }
 
 function parseBasket(value: unknown): string[] {

@@ -30,7 +30,10 @@ marked AS (
       WHEN step = :conversion_event AND dt BETWEEN :from AND :to
         THEN coalesce(TRY_CAST(json_extract_scalar(properties, '$.revenue') AS double), 0e0)
     END AS value
-  FROM sessionized
+  -- session_starts, not sessionized: only where sessions start matters here, not their numbers, which would
+  -- cost a second sort of the activity. Only touchpoints and conversions go on to be grouped.
+  FROM session_starts
+  WHERE starts_session = 1 OR (step = :conversion_event AND dt BETWEEN :from AND :to)
 ),
 -- Per profile, in time order: its touchpoints (time and label) and its conversions (time and revenue).
 journeys AS (

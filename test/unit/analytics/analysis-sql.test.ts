@@ -6,6 +6,7 @@
  */
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnalysisParameterError } from '../../../shared/analytics/errors.ts';
 import { type AnalysisParameter, parameterBindings } from '../../../shared/analytics/parameters.ts';
 import { analyses } from '../../../shared/analytics/registry.ts';
 import { prepareAnalysis } from '../../../shared/analytics/run.ts';
@@ -49,6 +50,7 @@ const commonFunctions = new Set([
   'lpad',
   'max',
   'min',
+  'max_by',
   'min_by',
   'nullif',
   'power',
@@ -196,6 +198,48 @@ describe('analyst input', () => {
     ]);
     expect(remaining.rows).toEqual([{ n: 2 }]);
   });
+
+  const textParameters = analyses.flatMap((analysis) =>
+    analysis.parameters
+      .filter((parameter) => parameter.kind === 'string' || parameter.kind === 'strings')
+      .map((parameter) => [analysis.name, parameter] as const),
+  );
+
+  it.each(textParameters.map(([name, parameter]) => [name, parameter.name, parameter] as const))(
+    '%s: %s is refused or behaves as any value that matches nothing',
+    async (name, _parameterName, parameter) => {
+      // Prepare: the attack, and a harmless value that matches nothing, in the same place
+      const harmless = 'nothing of that name';
+      const input = (text: string) => ({
+        ...required[name],
+        from: '2026-11-01',
+        to: '2026-11-30',
+        [parameter.name]: parameter.kind === 'strings' ? ['Home', text] : text,
+      });
+
+      // Act
+      let refusal: unknown;
+      try {
+        prepareAnalysis(name, input(attack), today);
+      } catch (error) {
+        refusal = error;
+      }
+      const run = refusal === undefined ? prepareAnalysis(name, input(attack), today) : undefined;
+      const attacked = run === undefined ? [] : (await lake.run(name, input(attack))).rows;
+      const baseline = run === undefined ? [] : (await lake.run(name, input(harmless))).rows;
+      const remaining = await lake.engine.query('SELECT count(*) AS n FROM events');
+
+      // Assess: refused with a reason before anything runs, or bound (never in the text) and answering as
+      // the harmless value does
+      if (run === undefined) expect(refusal).toBeInstanceOf(AnalysisParameterError);
+      else {
+        expect(run.sql.sql).not.toContain('DROP');
+        expect(run.sql.params).toContain(attack);
+        expect(JSON.stringify(attacked).replaceAll(attack, harmless)).toBe(JSON.stringify(baseline));
+      }
+      expect(remaining.rows).toEqual([{ n: 2 }]);
+    },
+  );
 
   it('cannot reach the SQL through a date or an enum, which are checked first', () => {
     // Act

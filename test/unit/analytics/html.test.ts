@@ -51,6 +51,16 @@ const results: Record<ChartKind, Record<string, unknown>[]> = {
     { model: 'first_touch', channel: 'direct', conversions: 1, revenue: 50, share: 0.5 },
     { model: 'last_touch', channel: 'direct', conversions: 2, revenue: 150, share: 1 },
   ],
+  preferences: [
+    { segment: evil, profile_id: null, ranking: 1, value: 'shoes', affinity: 0.75 },
+    { segment: evil, profile_id: null, ranking: 2, value: evil, affinity: 0.25 },
+  ],
+  kpis: [
+    { channel: '(all)', conversion_rate: 0.5, repeat_purchase_rate: 0.25, retention_rate: 1, churn_rate: 0 },
+    { channel: evil, conversion_rate: 1, repeat_purchase_rate: null, retention_rate: null, churn_rate: null },
+  ],
+  not_bought: [{ item: evil, views: 3, viewers: 2, buyers: 1, viewed_not_bought: 1, not_bought_rate: 0.5 }],
+  sequences: [{ antecedent: evil, consequent: 'socks', people: 2, support: 0.5, confidence: 1, lift: 2 }],
 };
 
 describe('html report', () => {
@@ -109,6 +119,27 @@ describe('html report', () => {
     expect(html).toContain('>100.0%</td>');
     expect(html).toContain('>0.0%</td>');
     expect(html).toContain('>33.3%</td>');
+  });
+
+  it('draws the preferences heat map per person when the rows are per person', () => {
+    // Prepare
+    const rows = [
+      { segment: 'all', profile_id: 'p1', ranking: 1, value: 'shoes', affinity: 0.8 },
+      { segment: 'all', profile_id: 'p2', ranking: 1, value: 'hats', affinity: 1 },
+    ];
+
+    // Act
+    const html = renderHtmlReport({
+      title: 'Preferences',
+      result: { columns: columns(rows[0] ?? {}), rows },
+      chart: 'preferences',
+      generatedAt,
+    });
+
+    // Assess: two people down, two values across, an empty cell where p1 has no hats
+    expect(html).toContain('<th>all · p1</th>');
+    expect(html).toContain('>80.0%</td><td></td></tr>');
+    expect(html).toContain('>100.0%</td></tr>');
   });
 
   it('renders a plain table for ad-hoc SQL, NULL spelled out', () => {
