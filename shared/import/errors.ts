@@ -23,3 +23,9 @@ export class EventsNotStoredError extends ImportError {
     this.total = total;
   }
 }
+
+/** A webhook request whose signature is missing, malformed, stale or wrong: nothing of it is imported. */
+export class WebhookSignatureError extends ImportError {}
+
+/** A webhook body that is not what the provider sends (not JSON, not an object or an array of objects). */
+export class WebhookBodyError extends ImportError {}

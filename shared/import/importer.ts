@@ -20,7 +20,7 @@ import type { EdgeFacts } from '../events/enrich.ts';
 import type { IpPrivacy } from '../events/ip.ts';
 import type { Channel, EventStream, Source, StreamRecord } from '../ports.ts';
 import { type Assembled, MessageAssembler } from './assembler.ts';
-import { EventsNotStoredError } from './errors.ts';
+import { EventsNotStoredError, ImportError } from './errors.ts';
 import { type InputRow, openInput } from './input.ts';
 import { compileMapping, type Omission, type RowMapper } from './mapper.ts';
 import { type Mapping, mappingHash } from './mapping.ts';
@@ -155,7 +155,7 @@ class ImportRun {
     this.#counts = mutableCounts(this.#stored);
 
     let status: ImportStatus = 'completed';
-    let error: string | undefined;
+    let error: { message: string; kind: 'input' | 'internal' } | undefined;
     try {
       const interrupted = await this.#readAll();
       if (interrupted) status = 'interrupted';
@@ -167,7 +167,11 @@ class ImportRun {
       await this.#checkpoint(!interrupted);
     } catch (caught) {
       status = 'failed';
-      error = caught instanceof Error ? caught.message : String(caught);
+      error = {
+        message: caught instanceof Error ? caught.message : String(caught),
+        kind:
+          caught instanceof ImportError && !(caught instanceof EventsNotStoredError) ? 'input' : 'internal',
+      };
       // What was read before the failure is still worth keeping, unless the stream is what failed or the
       // failure came while re-reading rows an earlier run stored (its checkpoint is further on).
       const keep = !(caught instanceof EventsNotStoredError) && this.#lastRecord >= this.#resumeAfter;
@@ -320,14 +324,17 @@ class ImportRun {
     });
   }
 
-  #summary(status: ImportStatus, error: string | undefined): ImportSummary {
+  #summary(
+    status: ImportStatus,
+    error: { message: string; kind: 'input' | 'internal' } | undefined,
+  ): ImportSummary {
     // A failed run reports what its last checkpoint stored: that is where the next run goes on from.
     const counts = status === 'failed' ? this.#stored : frozenCounts(this.#counts);
     const request = this.#request;
     return {
       runId: this.#deps.runs.runId,
       status,
-      ...(error === undefined ? {} : { error }),
+      ...(error === undefined ? {} : { error: error.message, errorKind: error.kind }),
       input: request.inputName,
       source: request.source.name,
       channel: request.source.channel,

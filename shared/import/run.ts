@@ -71,6 +71,11 @@ export interface ImportSummary {
   readonly status: ImportStatus;
   /** Why a failed run stopped. */
   readonly error?: string;
+  /**
+   * Who is at fault for a failed run: the input or its mapping (`input`: the caller can fix it), or the
+   * platform (`internal`: its message is for operators, not for an HTTP caller).
+   */
+  readonly errorKind?: 'input' | 'internal';
   readonly input: string;
   readonly source: string;
   readonly channel: Channel;

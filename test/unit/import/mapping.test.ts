@@ -153,11 +153,12 @@ describe('mapping files', () => {
       'crm.json',
       'esp.json',
       'pos.json',
+      'sendgrid.json',
       'social.json',
       'support.json',
       'surveys.json',
     ]);
-    expect(sources.sort()).toEqual(['crm', 'esp', 'pos', 'social', 'support', 'surveys']);
+    expect(sources.sort()).toEqual(['crm', 'esp', 'pos', 'sendgrid', 'social', 'support', 'surveys']);
   });
 
   it('fails with the file named when a mapping file is missing or not JSON', () => {
