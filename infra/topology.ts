@@ -47,7 +47,10 @@ export interface StreamTrigger {
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
   /** `rate(n unit)` as EventBridge Scheduler takes it. */
-  readonly rate: { readonly value: number; readonly unit: 'minute' | 'minutes' | 'hour' | 'hours' };
+  readonly rate: {
+    readonly value: number;
+    readonly unit: 'minute' | 'minutes' | 'hour' | 'hours' | 'day' | 'days';
+  };
 }
 
 export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
@@ -64,6 +67,16 @@ export interface FunctionSpec {
   readonly streams?: Partial<Record<StreamName, Access>>;
   readonly buckets?: Partial<Record<BucketName, Access>>;
   readonly tables?: Partial<Record<TableName, Access>>;
+  /**
+   * Runs SQL over the lake (`SqlEngine`): in AWS with Athena, in the query workgroup over the Glue catalog
+   * (named in the `lakeQueryEnv` variables); locally with DuckDB over the emulator's lake folder.
+   */
+  readonly lakeQueries?: boolean;
+  /**
+   * Project files the handler reads at cold start (configuration, mappings), relative to the project root:
+   * shipped beside the bundle in AWS (the task root), read from the project locally.
+   */
+  readonly files?: readonly string[];
 }
 
 export const streams = {
@@ -113,6 +126,14 @@ export const resourceEnv = {
   table: Record<TableName, string>;
 };
 
+/** Where a function with `lakeQueries` learns its engine: Athena's in AWS, the local lake folder locally. */
+export const lakeQueryEnv = {
+  workgroup: 'LAKE_QUERY_WORKGROUP',
+  database: 'LAKE_QUERY_DATABASE',
+  /** Set by the local runtime only: the folder DuckDB reads the lake from instead of Athena. */
+  localLakeDir: 'LAKE_QUERY_LOCAL_DIR',
+} as const;
+
 const collectorRoutes: HttpRoute[] = [
   ...[
     'track',
@@ -161,6 +182,26 @@ export const functions = {
     triggers: [{ kind: 'http', routes: collectorRoutes }],
     streams: { events: 'write' },
     tables: { sources: 'read' },
+  },
+  ingest: {
+    entry: 'functions/ingest/handler.ts',
+    description:
+      'Bulk import (NDJSON/CSV over HTTP) and signed webhooks, through the source mapping onto the events stream',
+    memoryMb: 1024,
+    // API Gateway cuts HTTP integrations off at 30 s.
+    timeoutSeconds: 29,
+    triggers: [
+      {
+        kind: 'http',
+        routes: [
+          { method: 'POST', path: '/v1/import/{source}' },
+          { method: 'POST', path: '/v1/webhooks/{source}' },
+        ],
+      },
+    ],
+    streams: { events: 'write' },
+    tables: { sources: 'read' },
+    files: ['cdp.config.json', 'mappings'],
   },
   land: {
     entry: 'functions/land/handler.ts',
@@ -227,6 +268,17 @@ export const functions = {
     triggers: [{ kind: 'schedule', rate: { value: 1, unit: 'hour' } }],
     buckets: { lake: 'readwrite' },
     tables: { profiles: 'readwrite', suppressions: 'readwrite', erasures: 'readwrite' },
+  },
+  score: {
+    entry: 'functions/score/handler.ts',
+    description:
+      'Daily customer scoring: SQL aggregates over the lake, RFM/BG-NBD/CLV/churn, scores to the lake and profiles',
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'schedule', rate: { value: 1, unit: 'day' } }],
+    buckets: { lake: 'readwrite' },
+    tables: { profiles: 'readwrite' },
+    lakeQueries: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

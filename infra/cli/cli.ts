@@ -9,6 +9,7 @@ import { importCommand } from './commands/import.ts';
 import { profileCommand } from './commands/profile.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { scoreFileCommand } from './commands/score-file.ts';
 import { sourcesCommand } from './commands/sources.ts';
 
@@ -19,6 +20,7 @@ export const cliCommands: readonly CliCommand[] = [
   importCommand,
   fitCommand,
   scoreFileCommand,
+  scoreCommand,
   backtestCommand,
   runCommand,
 ];

@@ -10,7 +10,7 @@ import { CfnSchedule, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { ScheduleTrigger } from '../topology.ts';
 
-const unitSeconds = { minute: 60, minutes: 60, hour: 3600, hours: 3600 } as const;
+const unitSeconds = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 } as const;
 
 /** Scheduler's bounds on how long it keeps retrying one invocation. */
 const MIN_EVENT_AGE_SECONDS = 60;

@@ -22,6 +22,7 @@ export const glueColumnTypes: Readonly<Record<LakeColumnType, string>> = {
   string: 'string',
   timestamp: 'timestamp',
   int: 'int',
+  double: 'double',
   json: 'string',
 };
 
@@ -30,6 +31,7 @@ export const prestoColumnTypes: Readonly<Record<LakeColumnType, string>> = {
   string: 'varchar',
   timestamp: 'timestamp',
   int: 'integer',
+  double: 'double',
   json: 'varchar',
 };
 

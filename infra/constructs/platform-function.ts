@@ -11,7 +11,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type Grant, type IGrantable, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
@@ -22,12 +22,14 @@ import {
   type Access,
   type BucketName,
   type FunctionSpec,
+  lakeQueryEnv,
   resourceEnv,
   type StreamName,
   type TableName,
 } from '../topology.ts';
 import type { PlatformStores } from './data-stores.ts';
 import { FunctionSchedule } from './function-schedule.ts';
+import { grantLakeQueries, type LakeQueryTarget } from './lake-query-access.ts';
 import { suppressGrantWildcards } from './nag-suppressions.ts';
 import { pascalCase } from './records.ts';
 import { streamEventSource } from './stream-event-source.ts';
@@ -56,6 +58,12 @@ export interface PlatformFunctionProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Where the function's lake queries run, for a spec with `lakeQueries`.
+   *
+   * @default - none: a spec with `lakeQueries` is refused
+   */
+  readonly lakeQueries?: LakeQueryTarget;
 }
 
 const streamGrants: Record<Access, (stream: IStream, grantee: IGrantable) => Grant> = {
@@ -122,6 +130,19 @@ export class PlatformFunction extends Construct {
       encrypts ||= access !== 'read';
     }
 
+    if (spec.lakeQueries) {
+      if (!props.lakeQueries) {
+        throw new Error(`PlatformFunction ${props.name}: the spec has lakeQueries but no lakeQueries target`);
+      }
+      const target = props.lakeQueries;
+      grantLakeQueries(this.role, target);
+      bucketGrants.readwrite(target.resultsBucket, this.role);
+      bucketAccess.set(target.resultsBucket, 'readwrite');
+      encrypts = true;
+      environment[lakeQueryEnv.workgroup] = target.workGroupName;
+      environment[lakeQueryEnv.database] = target.databaseName;
+    }
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(props.projectRoot, spec.entry),
       handler: 'handler',
@@ -148,6 +169,7 @@ export class PlatformFunction extends Construct {
         sourcesContent: false,
         // The SDK is bundled, not taken from the runtime, so AWS runs the versions the local mode tests.
         externalModules: [],
+        ...(spec.files?.length ? { commandHooks: shippedFiles(spec.files) } : {}),
       },
     });
 
@@ -187,6 +209,16 @@ export class PlatformFunction extends Construct {
       },
     ]);
   }
+}
+
+/** Copies the topology's `files` from the project root into the bundle, where the handler finds them. */
+function shippedFiles(files: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.map((file) => `cp -R "${inputDir}/${file}" "${outputDir}/${file}"`),
+  };
 }
 
 /** The declared (name, access) pairs of one kind of resource. */

@@ -235,7 +235,9 @@ function toEvent(
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
+  // A content-encoded body (gzip) is bytes whatever its type names: it arrives base64-encoded.
+  const encoded = (headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
+  const isText = body.length === 0 || (!encoded && (contentType === '' || TEXT_TYPES.test(contentType)));
   const now = new Date();
   const host = headers.host ?? 'localhost';
   return {

@@ -12,10 +12,12 @@ import { putSource } from '../../shared/adapters/dynamodb-source-registry.ts';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
 import { SETTINGS_ENV } from '../../shared/config/env.ts';
 import { loadSettingsFile, runtimeSettings, type Settings } from '../../shared/config/settings.ts';
+import { secretEnvName } from '../../shared/import/ingest-sources.ts';
 import {
   type FunctionName,
   type FunctionSpec,
   functions,
+  lakeQueryEnv,
   resourceEnv,
   type StreamTrigger,
   type Trigger,
@@ -23,7 +25,7 @@ import {
 import { EMULATOR_CREDENTIALS, type Emulators, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayRoute, type HttpHandler, startGateway } from './gateway.ts';
 import { LOCAL_REGION } from './lambda-invoke.ts';
-import { type LocalPaths, localPaths } from './paths.ts';
+import { type LocalPaths, localBucketDir, localPaths } from './paths.ts';
 import { createResources } from './resources.ts';
 import { type ScheduledHandler, Scheduler } from './scheduler.ts';
 import { type LocalSecrets, localSecrets } from './secrets.ts';
@@ -75,7 +77,8 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const log = options.log ?? ((message, fields) => console.error(JSON.stringify({ message, ...fields })));
   const paths = localPaths(options.dataDir ? { ...process.env, CDP_DATA_DIR: options.dataDir } : process.env);
-  const settings = loadSettingsFile(options.configFile ?? resolve('cdp.config.json'));
+  const configFile = resolve(options.configFile ?? 'cdp.config.json');
+  const settings = loadSettingsFile(configFile);
   const ready = { emulators: false, resources: false, functions: false, gateway: false };
 
   const emulators = await startEmulators(paths);
@@ -83,10 +86,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const stoppers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
     // Handlers read their configuration at cold start, so the environment is complete before any is loaded.
-    Object.assign(process.env, functionEnvironment(emulators.endpoints, settings));
+    Object.assign(process.env, functionEnvironment(emulators.endpoints, settings), {
+      // The ingest function reads the configuration file itself (its sources' mappings and webhooks).
+      CDP_CONFIG_FILE: configFile,
+      // Functions with lakeQueries run their SQL with DuckDB over the emulator's lake folder, not Athena.
+      [lakeQueryEnv.localLakeDir]: localBucketDir(paths, 'lake'),
+    });
     const clients = { kinesis: kinesisClient(), s3: s3Client(), dynamodb: dynamoDbClient() };
     const streamArns = await createResources(clients);
     const secrets = localSecrets(paths.secrets, settings.sources);
+    // Webhook secrets by reference, as the ingest function resolves them at cold start.
+    for (const [reference, value] of Object.entries(secrets.webhookSecrets))
+      process.env[secretEnvName(reference)] = value;
     for (const source of settings.sources) {
       const writeKey = secrets.writeKeys[source.name] ?? '';
       await putSource(clients.dynamodb, 'sources', { ...source, writeKey });

@@ -13,7 +13,14 @@ export interface ScheduledFunction {
   readonly handler: ScheduledHandler;
 }
 
-const unitMs = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000 } as const;
+const unitMs = {
+  minute: 60_000,
+  minutes: 60_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+} as const;
 
 export class Scheduler {
   private readonly timers: NodeJS.Timeout[] = [];

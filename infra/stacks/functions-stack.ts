@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../shared/config/settings.ts';
 import type { PlatformStores } from '../constructs/data-stores.ts';
 import { IngestApi, type IngestApiProps } from '../constructs/ingest-api.ts';
+import type { LakeQueryTarget } from '../constructs/lake-query-access.ts';
 import { PlatformFunction } from '../constructs/platform-function.ts';
 import { mapRecord, pascalCase } from '../constructs/records.ts';
 import { type FunctionSpec, functions } from '../topology.ts';
@@ -38,6 +39,12 @@ export interface FunctionsStackProps extends StackProps {
    * @default - the defaults of IngestApi
    */
   readonly api?: Omit<IngestApiProps, 'logSourceIp'>;
+  /**
+   * Where the functions with `lakeQueries` run their SQL (the analytics stack's workgroup and catalog).
+   *
+   * @default - none: a function with `lakeQueries` is refused
+   */
+  readonly lakeQueries?: LakeQueryTarget;
 }
 
 export class FunctionsStack extends Stack {
@@ -65,6 +72,7 @@ export class FunctionsStack extends Stack {
         stores: props.stores,
         runtimeSettings: props.runtimeSettings,
         tracing: props.tracing,
+        lakeQueries: props.lakeQueries,
       });
       for (const trigger of spec.triggers) {
         // hasRoutes made the API exist whenever an http trigger does.

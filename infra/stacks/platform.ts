@@ -76,6 +76,11 @@ export function definePlatform(scope: Construct, props: PlatformProps): Platform
     functions: props.functions,
     tracing: props.tracing,
     api: props.api,
+    lakeQueries: {
+      workGroupName: analytics.queries.workGroupName,
+      databaseName: analytics.catalog.databaseName,
+      resultsBucket: analytics.queries.resultsBucket,
+    },
   });
   return { data, analytics, functions, stacks: [data, analytics, functions] };
 }

@@ -7,7 +7,8 @@
  *   (`kind = redirect`, `mergedInto`) once merged into another;
  * - recent events: `pk = p#<profileId>`, `sk = event#<latest event time, ms>#<digest>` → up to 50 event
  *   summaries, expiring after `recentEventsDays`;
- * - refused links: `pk = p#<profileId>`, `sk = refused#<event time, ms>#<digest>`, expiring after `refusalsDays`.
+ * - refused links: `pk = p#<profileId>`, `sk = refused#<event time, ms>#<digest>`, expiring after `refusalsDays`;
+ *   the refused identity as its type and `suppressionKey` digest only.
  *
  * A commit is one conditional UpdateItem when it changes one profile only (the common case: a known person's
  * events), else one transaction; conditions are the profiles' versions and the absence of new items.
@@ -36,6 +37,7 @@ import { z } from 'zod';
 import { CdpError } from '../errors.ts';
 import { isJsonObject } from '../events/json.ts';
 import type { Json, JsonObject } from '../events/model.ts';
+import { suppressionKey } from '../identity/hashing.ts';
 import { type Identity, identityKey } from '../identity/identifiers.ts';
 import type { GraphWrites, IdentityGraphStore, RecentEvents, Refusal, Repoint } from '../identity/ports.ts';
 import { messageDigest } from '../identity/sequence.ts';
@@ -44,6 +46,7 @@ import { channels } from '../ports.ts';
 import type { PersonStore } from '../privacy/ports.ts';
 import type { EventSummary, LiveProfile, StoredProfile } from '../profiles/model.ts';
 import type { ProfileReader } from '../profiles/ports.ts';
+import type { ScoreWriter } from '../scoring/job-writeback.ts';
 import { dynamoDbDocuments } from './aws-clients.ts';
 
 /** DynamoDB refused a call, or the table holds an item the platform cannot read. */
@@ -115,7 +118,9 @@ const ownedAttributes = [
   'merged',
 ] as const;
 
-export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader, GraphScanner, PersonStore {
+export class DynamoDbProfileStore
+  implements IdentityGraphStore, ProfileReader, GraphScanner, PersonStore, ScoreWriter
+{
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #recentEventsSeconds: number;
@@ -163,6 +168,30 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader, 
       found.set(profile.profileId, profile);
     }
     return found;
+  }
+
+  /**
+   * The scoring job's write (docs/identity.md, "Scores"): `SET scores` on a live profile only, so that no
+   * score lands on a redirect or creates an item; `false` when the profile is a redirect or gone. The version
+   * is left alone: resolution's conditional commits never touch `scores`, so neither waits for the other.
+   */
+  async writeScores(profileId: string, scores: JsonObject): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: profileKeys.profile(profileId),
+          UpdateExpression: 'SET #scores = :scores',
+          ConditionExpression: '#kind = :live',
+          ExpressionAttributeNames: { '#scores': 'scores', '#kind': 'kind' },
+          ExpressionAttributeValues: { ':scores': scores, ':live': 'live' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new ProfileStoreError(`cannot write scores to ${this.#table}`, { cause: error });
+    }
   }
 
   async commit(writes: GraphWrites): Promise<boolean> {
@@ -255,10 +284,14 @@ export class DynamoDbProfileStore implements IdentityGraphStore, ProfileReader, 
     const expiresAt = Math.floor(this.#now() / 1000) + this.#refusalsSeconds;
     await this.#batchPut(
       'recordRefusals',
-      refusals.map((refusal) => ({
+      // The refused identity is often another person's (a shared device's anonymous id), and this partition is
+      // not theirs: their erasure would not find it here, so the item keeps only its type and digest.
+      refusals.map(({ identity, ...refusal }) => ({
         pk: `p#${refusal.profileId}`,
-        sk: `refused#${sortableTime(Date.parse(refusal.at))}#${messageDigest(`${refusal.messageId}\n${identityKey(refusal.identity)}`)}`,
+        sk: `refused#${sortableTime(Date.parse(refusal.at))}#${messageDigest(`${refusal.messageId}\n${identityKey(identity)}`)}`,
         ...refusal,
+        identityType: identity.type,
+        identityDigest: suppressionKey(identity),
         expiresAt,
       })),
     );

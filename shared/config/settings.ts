@@ -14,6 +14,25 @@ export const sourceConfigSchema = z.strictObject({
   name: sourceName,
   channel: z.enum(channels),
   allowedOrigins: z.array(z.union([z.literal('*'), z.url()])).default([]),
+  /**
+   * The mapping the HTTP bulk endpoint and the webhook import this source's rows with, relative to the project
+   * root (docs/import.md). @default `mappings/<name>.json`
+   */
+  mapping: z
+    .string()
+    .regex(/^[\w./-]+\.json$/, 'a relative path to a .json file')
+    .optional(),
+  /**
+   * Receive this source's events at `POST /v1/webhooks/<name>`: `kind` says how requests are signed
+   * (`sendgrid`, `generic`), `secret` names the verification key or shared secret. The name is a reference,
+   * never the value: locally `CDP_SECRET_<NAME>` or the data dir's secrets file (docs/import.md#webhooks).
+   */
+  webhook: z
+    .strictObject({
+      kind: z.enum(['sendgrid', 'generic']),
+      secret: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
+    })
+    .optional(),
 });
 
 /** An identifier type: `user_id`, `email`, an externalIds type, a trait key declared as an identifier, … */

@@ -75,8 +75,8 @@ export interface Plan {
 export interface ProfileMerge {
   readonly profileId: string;
   readonly mergedInto: string;
-  /** The event whose identifiers joined the two profiles. */
-  readonly messageId: string;
+  /** The event whose identifiers joined the two profiles; null when the plan does not know it. */
+  readonly messageId: string | null;
   /** Epoch ms: the plan's time, when the redirect is committed. */
   readonly at: number;
 }
@@ -426,7 +426,7 @@ class Planner {
       merges: writes.redirects.map(({ profileId, mergedInto }) => ({
         profileId,
         mergedInto,
-        messageId: this.mergedBy.get(profileId) ?? '',
+        messageId: this.mergedBy.get(profileId) ?? null,
         at: this.context.now,
       })),
       recentEvents: [...recent].map(([profileId, events]) => ({ profileId, events })),

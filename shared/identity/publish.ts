@@ -89,7 +89,7 @@ export function identityMergeRow(merge: {
     merged_profile_id: merge.profileId,
     into_profile_id: merge.mergedInto,
     merged_at: new Date(merge.at),
-    message_id: merge.messageId === '' ? null : merge.messageId,
+    message_id: merge.messageId,
     schema_version: LAKE_SCHEMA_VERSION,
   };
 }

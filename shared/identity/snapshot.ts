@@ -1,14 +1,18 @@
 /**
  * The daily snapshot of the identity map: the whole graph, read from the profile store, written to the lake
  * as `identity_links/dt=<D>/snapshot-<run>-NNNN.parquet` (a row per identity of every live profile, at the
- * profile's `updatedAt`), after which every `identity_links` object of the days before D is deleted.
+ * profile's `updatedAt`), after which every `identity_links` object of the days before D-1 is deleted.
  *
  * Why: resolution publishes rows after every batch (publish.ts), so `identity_links` grows with the traffic;
- * the snapshot bounds it to about one row per identifier plus the changes since. Deleting the earlier days is
- * safe because the scan starts on day D and reads consistently: every state those days describe was
- * committed before the scan began, so the snapshot holds that state or a later one for every identifier that
- * still belongs to someone. The deletes come only after every snapshot file is written; a run that fails or
- * stops before that leaves the old rows, and its partial files only repeat rows that hold.
+ * the snapshot bounds it to about two days of rows per identifier plus the changes since. The day before D is
+ * kept because a row's `dt` is the day of its plan's time, not of its commit or its publication: a batch
+ * planned just before midnight may commit after the scan read the profile and publish its rows into D-1 after
+ * the snapshot — deleting D-1 would delete the only row of that newer state. A row of D-2 or earlier was
+ * planned more than a day before the scan began (a batch runs for minutes at most), so its state was
+ * committed before the scan read the profile, and the snapshot holds that state or a later one for every
+ * identifier that still belongs to someone. The view takes the latest row per identifier, so the kept day
+ * never outvotes the snapshot. The deletes come only after every snapshot file is written; a run that fails
+ * or stops before that leaves the old rows, and its partial files only repeat rows that hold.
  *
  * It also derives `identity_merges` rows from the redirect items merged since the day of the previous
  * snapshot (merged_at = the redirect's `updatedAt`, no message id), for merges whose row a crash lost between
@@ -57,7 +61,7 @@ export type IdentitySnapshotResult =
       readonly linkRows: number;
       readonly mergeRows: number;
       readonly files: number;
-      /** identity_links objects of earlier days deleted. */
+      /** identity_links objects of the days before the day before `date`, deleted. */
       readonly deleted: number;
     };
 
@@ -109,7 +113,7 @@ export async function snapshotIdentityMapIfDue(
   }
   await writer.flush();
 
-  const deleted = await deleteLinksBefore(store, date);
+  const deleted = await deleteLinksBefore(store, previousDay(date));
   await store.put(
     IDENTITY_SNAPSHOT_MARKER,
     new TextEncoder().encode(JSON.stringify({ date, runId, finishedAt: new Date(now()).toISOString() })),
@@ -205,13 +209,18 @@ class SnapshotWriter {
   }
 }
 
+/** The UTC day before `date` (`YYYY-MM-DD`). */
+function previousDay(date: string): string {
+  return utcDate(new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000));
+}
+
 /** Deletes every identity_links object in a partition before `date`; returns how many. */
 async function deleteLinksBefore(store: ObjectStore, date: string): Promise<number> {
   const limit = partitionPrefix(identityLinksTable, date);
   let chunk: string[] = [];
   let deleted = 0;
   for await (const { key } of store.list(identityLinksTable.prefix)) {
-    // `identity_links/dt=YYYY-MM-DD/…` orders as its date: a key before today's folder is of an earlier day.
+    // `identity_links/dt=YYYY-MM-DD/…` orders as its date: a key before `date`'s folder is of an earlier day.
     if (!key.startsWith(`${identityLinksTable.prefix}dt=`) || key >= limit) continue;
     chunk.push(key);
     if (chunk.length >= DELETE_CHUNK) {

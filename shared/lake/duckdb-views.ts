@@ -14,6 +14,7 @@ export const duckDbColumnTypes: Readonly<Record<LakeColumnType, string>> = {
   string: 'VARCHAR',
   timestamp: 'TIMESTAMP',
   int: 'INTEGER',
+  double: 'DOUBLE',
   // JSON rather than VARCHAR so that `properties->>'$.revenue'` works; results still carry the JSON text.
   json: 'JSON',
 };

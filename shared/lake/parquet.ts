@@ -14,6 +14,7 @@ const parquetType: Record<LakeColumnType, BasicType> = {
   json: 'STRING',
   timestamp: 'TIMESTAMP',
   int: 'INT32',
+  double: 'DOUBLE',
 };
 
 /**

@@ -6,8 +6,11 @@
 
 export const LAKE_SCHEMA_VERSION = 2;
 
-/** `json` columns hold a JSON text: Athena reaches in with `json_extract_scalar`, DuckDB casts them to JSON. */
-export type LakeColumnType = 'string' | 'timestamp' | 'int' | 'json';
+/**
+ * `json` columns hold a JSON text: Athena reaches in with `json_extract_scalar`, DuckDB casts them to JSON.
+ * `double` is a 64-bit float (the scores' probabilities and money).
+ */
+export type LakeColumnType = 'string' | 'timestamp' | 'int' | 'double' | 'json';
 
 export interface LakeColumn {
   readonly name: string;
@@ -140,4 +143,65 @@ export const identityMergesTable: LakeTable = {
   ],
 };
 
-export const lakeTables = [eventsTable, quarantineTable, identityLinksTable, identityMergesTable] as const;
+/**
+ * The scoring job's output (docs/scoring.md#the-scoring-job): one row per scored person and run, so analysts see
+ * score history and segment migration. A partition is one as-of date, written whole by the job; a re-run for
+ * the same date replaces it (shared/scoring/job-lake.ts). Times in days, money in currency units.
+ */
+export const scoresTable: LakeTable = {
+  name: 'scores',
+  prefix: 'scores/',
+  doc: 'Customer scores per as-of date: RFM, BG/NBD, CLV and churn risk, one row per person and date.',
+  partition: { name: 'dt', doc: 'The as-of date of the run: scores as of the end of that UTC day.' },
+  columns: [
+    { name: 'profile_id', type: 'string', doc: 'The person (the profile_id of events_stitched).' },
+    { name: 'run_id', type: 'string', doc: 'The run that wrote the row.' },
+    { name: 'scored_at', type: 'timestamp', doc: 'When the run computed it, UTC.' },
+    { name: 'frequency', type: 'int', doc: 'Repeat purchase occasions (x): purchase days after the first.' },
+    { name: 'recency_days', type: 'int', doc: 'Days from the first to the last purchase day (t_x).' },
+    { name: 'tenure_days', type: 'int', doc: 'Days from the first purchase day to the as-of date (T).' },
+    { name: 'days_since_last', type: 'int', doc: 'Days from the last purchase day to the as-of date.' },
+    { name: 'total_spend', type: 'double', doc: 'Money spent on all purchase occasions.' },
+    {
+      name: 'monetary',
+      type: 'double',
+      doc: 'Mean value of the repeat occasions (zbar), to cents; 0 without.',
+    },
+    { name: 'r_score', type: 'int', doc: 'RFM recency score 1–5 (5 = most recent).' },
+    { name: 'f_score', type: 'int', doc: 'RFM frequency score 1–5.' },
+    { name: 'm_score', type: 'int', doc: 'RFM monetary score 1–5 (on total spend).' },
+    { name: 'rfm_segment', type: 'string', doc: 'Named RFM segment, e.g. Champions.' },
+    {
+      name: 'p_alive',
+      type: 'double',
+      doc: 'BG/NBD probability of still being a customer; NULL when not fitted.',
+    },
+    { name: 'expected_purchases', type: 'double', doc: 'BG/NBD expected purchases in the horizon.' },
+    { name: 'p_no_purchase', type: 'double', doc: 'BG/NBD probability of no purchase in the horizon.' },
+    { name: 'expected_order_value', type: 'double', doc: 'Gamma-Gamma expected value of a future purchase.' },
+    { name: 'clv', type: 'double', doc: 'Discounted value of the horizon’s expected purchases.' },
+    { name: 'churn_probability', type: 'double', doc: 'Probability of no purchase in the horizon.' },
+    { name: 'churn_risk', type: 'string', doc: 'low, medium or high.' },
+    {
+      name: 'churn_model',
+      type: 'string',
+      doc: 'What gave churn_probability: logistic (out of time), else bgnbd (its P(no purchase)).',
+    },
+    { name: 'horizon', type: 'string', doc: 'The horizon of the predictions, e.g. 39w.' },
+    { name: 'features', type: 'json', doc: 'Behavioural features of the person (sessions, email, app, …).' },
+    {
+      name: 'models',
+      type: 'json',
+      doc: 'The run’s fitted model parameters, the same on every row of a run.',
+    },
+    { name: 'schema_version', type: 'int', doc: 'Lake schema version the row was written with.' },
+  ],
+};
+
+export const lakeTables = [
+  eventsTable,
+  quarantineTable,
+  identityLinksTable,
+  identityMergesTable,
+  scoresTable,
+] as const;

@@ -37,6 +37,7 @@ export interface ErasureDependencies {
 }
 
 export type ErasureRequestOutcome =
+  /** A new job, or the one a request before this is still running for the person. */
   | { readonly kind: 'accepted'; readonly job: ErasureJob }
   /** The identifier's person was erased already: the job that did it. */
   | { readonly kind: 'erased_before'; readonly job: ErasureJob }
@@ -60,6 +61,10 @@ export async function requestErasure(
 ): Promise<ErasureRequestOutcome> {
   const profile = await findProfile(deps.people, idType, idValue, deps.rules);
   if (profile === undefined) return erasedBefore(deps, idType, idValue);
+  // Repeated while the first job is still under way: that job, left for the upkeep to finish (a Scan, but of a
+  // table of one small item per erasure request).
+  const open = (await deps.jobs.unfinished()).find((job) => job.profileIds.includes(profile.profileId));
+  if (open !== undefined) return { kind: 'accepted', job: open };
   const now = (deps.now ?? Date.now)();
   const identities = identitiesOf(profile);
   const job: ErasureJob = {

@@ -5,15 +5,17 @@
  *
  * | Table | A row is the person's when |
  * |---|---|
- * | events | `user_id`, `anonymous_id` or `previous_id` is one of their user or anonymous ids, or `email_sha256` / `phone_sha256` is the digest of one of their emails / phones (or one of their `*_sha256` identities) |
+ * | events | `user_id`, `anonymous_id` or `previous_id`, normalised as resolution does (trimmed), is one of their user or anonymous ids, or `email_sha256` / `phone_sha256` is the digest of one of their emails / phones (or one of their `*_sha256` identities) |
  * | quarantine | `raw` contains one of their identifier values as a JSON string (emails compared in lower case) |
  * | identity_links | `profile_id` is one of their profiles, or (`id_type`, `id_value`) is one of their identities as the lake publishes it |
  * | identity_merges | `merged_profile_id` or `into_profile_id` is one of their profiles |
+ * | scores | `profile_id` is one of their profiles |
  */
 
 import { eventIdentifiers } from '../identity/extract.ts';
 import { lakeIdentity, sha256Hex } from '../identity/hashing.ts';
 import { type Identity, identityKey } from '../identity/identifiers.ts';
+import { normaliseIdentifier } from '../identity/normalise.ts';
 import { lookups } from '../identity/plan.ts';
 import type { IdentityRules } from '../identity/rules.ts';
 import { decodeEnvelope } from '../lake/envelope.ts';
@@ -33,6 +35,7 @@ export const matchColumns: Readonly<Record<string, readonly string[]>> = {
   quarantine: ['raw'],
   identity_links: ['id_type', 'id_value', 'profile_id'],
   identity_merges: ['merged_profile_id', 'into_profile_id'],
+  scores: ['profile_id'],
 };
 
 /** Lookups from a value to the erasure it belongs to, one per kind of match. */
@@ -83,15 +86,18 @@ export class ErasureMatcher {
     return matchColumns[table.name] ?? [];
   }
 
-  /** The erasure a row of `table` belongs to, if any; `row` needs only the table's `columns`. */
-  rowOwner(table: LakeTable, row: LakeRow): string | undefined {
+  /**
+   * The erasure a row of `table` belongs to, if any; `row` needs only the table's `columns`. Events keep their
+   * ids as sent (`" u-ann "`), so they are normalised with `rules` as resolution does before they are compared.
+   */
+  rowOwner(table: LakeTable, row: LakeRow, rules: IdentityRules): string | undefined {
     switch (table.name) {
       case 'events':
         return (
-          this.userIds.owner(row.user_id) ??
-          this.anonymousIds.owner(row.anonymous_id) ??
-          this.userIds.owner(row.previous_id) ??
-          this.anonymousIds.owner(row.previous_id) ??
+          this.idOwner(this.userIds, 'user_id', row.user_id, rules) ??
+          this.idOwner(this.anonymousIds, 'anonymous_id', row.anonymous_id, rules) ??
+          this.idOwner(this.userIds, 'user_id', row.previous_id, rules) ??
+          this.idOwner(this.anonymousIds, 'anonymous_id', row.previous_id, rules) ??
           this.emailDigests.owner(row.email_sha256) ??
           this.phoneDigests.owner(row.phone_sha256)
         );
@@ -106,6 +112,8 @@ export class ErasureMatcher {
         );
       case 'identity_merges':
         return this.profileIds.owner(row.merged_profile_id) ?? this.profileIds.owner(row.into_profile_id);
+      case 'scores':
+        return this.profileIds.owner(row.profile_id);
       default:
         return undefined;
     }
@@ -131,6 +139,13 @@ export class ErasureMatcher {
       // Not an envelope (the poison record that made the batch fail, perhaps): search its text.
       return this.textOwner(new TextDecoder().decode(data));
     }
+  }
+
+  /** The owner of an id column's value in the form resolution stored it (a null or blocked value has none). */
+  private idOwner(claims: Claims, type: string, value: unknown, rules: IdentityRules): string | undefined {
+    if (value === null || value === undefined) return undefined;
+    const normalised = normaliseIdentifier(type, value, rules);
+    return normalised.ok ? claims.owner(normalised.value) : undefined;
   }
 
   private textOwner(text: string): string | undefined {

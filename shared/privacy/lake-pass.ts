@@ -23,7 +23,7 @@ import { decodeParquet, encodeParquet } from '../lake/parquet.ts';
 import { type LakeTable, lakeTables } from '../lake/schema.ts';
 import type { NoncurrentVersion, ObjectStore, ObjectVersionStore } from '../ports.ts';
 import type { ErasureMatcher } from './lake-match.ts';
-import type { LakeCursor, LakeRemoval } from './model.ts';
+import { addRemovals, type LakeCursor, type LakeRemoval, noLakeRemoval } from './model.ts';
 
 export interface LakePassOptions {
   readonly rules: IdentityRules;
@@ -78,7 +78,7 @@ export async function eraseFromLake(
   options: LakePassOptions,
 ): Promise<LakePassResult> {
   const areas = [
-    ...lakeTables.map((table) => tableArea(table, matcher)),
+    ...lakeTables.map((table) => tableArea(table, matcher, options.rules)),
     failureRecordsArea(matcher, options.rules),
   ];
   const removals = new Removals();
@@ -213,7 +213,7 @@ function ownersOf(owners: readonly (string | undefined)[]): Set<string> {
 }
 
 /** A lake table: its Parquet files, folder by `dt=` partition. */
-function tableArea(table: LakeTable, matcher: ErasureMatcher): Area {
+function tableArea(table: LakeTable, matcher: ErasureMatcher, rules: IdentityRules): Area {
   const partitionStart = `${table.prefix}dt=`;
   return {
     name: table.name,
@@ -226,7 +226,7 @@ function tableArea(table: LakeTable, matcher: ErasureMatcher): Area {
     },
     async owners(bytes, key) {
       const rows = await decodeParquet(table, bytes, { key, columns: matcher.columns(table) });
-      return rows.map((row) => matcher.rowOwner(table, row));
+      return rows.map((row) => matcher.rowOwner(table, row, rules));
     },
     async without(bytes, owners, key) {
       // Rows come back in file order whichever columns are read, so `owners` lines up with them.
@@ -286,23 +286,13 @@ function failureRecordsArea(matcher: ErasureMatcher, rules: IdentityRules): Area
   };
 }
 
+/** What the pass removed, summed per erasure and area. */
 class Removals {
   readonly #byErasure = new Map<string, Record<string, LakeRemoval>>();
 
   add(erasureId: string, area: string, counts: Partial<LakeRemoval>): void {
     const areas = this.#byErasure.get(erasureId) ?? {};
-    const current = areas[area] ?? {
-      filesRewritten: 0,
-      filesDeleted: 0,
-      rowsRemoved: 0,
-      oldVersionsDeleted: 0,
-    };
-    areas[area] = {
-      filesRewritten: current.filesRewritten + (counts.filesRewritten ?? 0),
-      filesDeleted: current.filesDeleted + (counts.filesDeleted ?? 0),
-      rowsRemoved: current.rowsRemoved + (counts.rowsRemoved ?? 0),
-      oldVersionsDeleted: current.oldVersionsDeleted + (counts.oldVersionsDeleted ?? 0),
-    };
+    areas[area] = addRemovals(areas[area] ?? noLakeRemoval, { ...noLakeRemoval, ...counts });
     this.#byErasure.set(erasureId, areas);
   }
 

@@ -9,6 +9,7 @@
  * collector (`segmentMessage`).
  */
 import type { CollectedEvent, Json, JsonObject } from '../../shared/events/model.ts';
+import { mulberry32 } from './stats.ts';
 
 /** The fixed shape of every workload: what a session holds and how often people log in, switch device, buy. */
 export const workloadShape = {
@@ -213,16 +214,4 @@ function libraryContext(): JsonObject {
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): the same seed gives the same workload. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -27,6 +27,7 @@ import { loadMappingFile, type Mapping } from '../../shared/import/mapping.ts';
 import { count, mib } from './format.ts';
 import { CountingEventStream } from './in-memory-ports.ts';
 import type { BenchContext, BenchSection } from './report.ts';
+import { mulberry32 } from './stats.ts';
 
 const defaultRows = 1_000_000;
 const targetRowsPerSecond = 50_000;
@@ -210,18 +211,6 @@ async function importAll(file: string, mapping: Mapping, runDir: string, onRows:
   return { events: summary.events, rejectedRows: summary.rows.rejected };
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so every run imports the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const products = [
   ['TEA-01', '"Green tea, 250g"', 'Tea', '12.50'],
   ['TEA-02', '乌龙茶 500克', '茶叶', '¥88.00'],
@@ -233,7 +222,7 @@ const products = [
 
 /** Writes `count` order-line rows: orders of one to seven lines, contiguous, as a POS exports them. */
 async function writeOrderFile(file: string, total: number): Promise<void> {
-  const next = random(20261122);
+  const next = mulberry32(20261122);
   const out = createWriteStream(file);
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((done) => out.once('drain', () => done()));

@@ -5,6 +5,7 @@
  * every event gets a fresh messageId, so the lake keeps each one.
  */
 import { Buffer } from 'node:buffer';
+import { mulberry32 } from './stats.ts';
 
 export interface WriteKeys {
   /** Key of a server-side source (analytics-node authenticates with it). */
@@ -201,16 +202,4 @@ export class SegmentTraffic {
     const hex = Array.from({ length: 32 }, () => Math.floor(this.#random() * 16).toString(16)).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): the same seed gives the same traffic. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

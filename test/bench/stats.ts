@@ -30,3 +30,18 @@ export function distribution(samples: readonly number[]): Distribution {
     max: samples.length === 0 ? Number.NaN : samples.reduce((max, sample) => Math.max(max, sample)),
   };
 }
+
+/**
+ * A small, fast, seedable PRNG (Mulberry32): the same seed gives the same sequence, so every run of a
+ * benchmark generates the same workload.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -6,7 +6,13 @@ import { lakeViews } from '../../shared/lake/views.ts';
 import { expectResource, logicalId, synthPlatform } from './platform.ts';
 
 /** The schema's types as Athena reads them: JSON documents are strings. */
-const hiveTypes = { string: 'string', timestamp: 'timestamp', int: 'int', json: 'string' } as const;
+const hiveTypes = {
+  string: 'string',
+  timestamp: 'timestamp',
+  int: 'int',
+  double: 'double',
+  json: 'string',
+} as const;
 
 describe('the analytics stack', () => {
   // Prepare (once for the file)

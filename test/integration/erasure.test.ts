@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDbDocuments } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbProfileStore } from '../../shared/adapters/dynamodb-profile-store.ts';
 import { ERASURE_LAKE_DELAY_ENV, SUPPRESSION_CACHE_ENV } from '../../shared/privacy/timing.ts';
 import { runCdp } from '../fixtures/cli.ts';
 import { basicAuth, post, startTestPlatform, type TestPlatform } from './local-platform.ts';
@@ -11,11 +14,12 @@ const config = {
   ],
 };
 
-/** Ann's rows in the events table, by her ids and by her email's digest. */
+/** Ann's rows in the events table, by her ids (as sent, spaces and all) and by her email's digest. */
 const annRows =
-  "select count(*)::int as n from events where user_id = 'u-ann' or anonymous_id = 'a-ann' or email_sha256 = ?";
-const otherRows =
-  "select count(*)::int as n from events where coalesce(user_id, '') <> 'u-ann' and coalesce(anonymous_id, '') <> 'a-ann'";
+  "select count(*)::int as n from events where trim(user_id) = 'u-ann' or anonymous_id = 'a-ann' or email_sha256 = ?";
+/** Bob's rows: after the erasure, the whole events table must be these and nothing else. */
+const bobRows = "select count(*)::int as n from events where user_id = 'u-bob' or anonymous_id = 'a-bob'";
+const allRows = 'select count(*)::int as n from events';
 const annDigest = createHash('sha256').update('ann@example.com').digest('hex');
 
 describe('erasure on the local stack', () => {
@@ -74,6 +78,8 @@ describe('erasure on the local stack', () => {
       },
       { type: 'track', userId: 'u-ann', event: 'Order Completed', timestamp: '2026-11-21T09:00:00.000Z' },
       { type: 'track', userId: 'u-ann', timestamp: '2026-11-21T09:01:00.000Z' },
+      // The lake keeps ids as sent; resolution trims them, so this is Ann's too.
+      { type: 'track', userId: ' u-ann ', event: 'Cart Viewed', timestamp: '2026-11-21T09:02:00.000Z' },
       { type: 'page', anonymousId: 'a-bob', name: 'Home', timestamp: '2026-11-20T11:00:00.000Z' },
       { type: 'identify', anonymousId: 'a-bob', userId: 'u-bob', timestamp: '2026-11-20T11:01:00.000Z' },
     );
@@ -87,7 +93,9 @@ describe('erasure on the local stack', () => {
       where id_value in ('u-ann', 'a-ann', ?) or list_contains(?::varchar[], profile_id)`;
     const before = {
       ann: await count(annRows, [annDigest]),
-      others: await count(otherRows),
+      padded: await count("select count(*)::int as n from events where user_id = ' u-ann '"),
+      bob: await count(bobRows),
+      all: await count(allRows),
       quarantined: await count("select count(*)::int as n from quarantine where raw like '%u-ann%'"),
       links: await count(annLinks, [annDigest, annProfileIds]),
     };
@@ -118,7 +126,7 @@ describe('erasure on the local stack', () => {
     );
 
     // Assess 1
-    expect(before).toMatchObject({ ann: 3, others: 2, quarantined: 1 });
+    expect(before).toMatchObject({ ann: 4, padded: 1, bob: 2, all: 6, quarantined: 1 });
     expect(before.links).toBeGreaterThan(0);
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toBe(`/v1/erasures/${erasureId}`);
@@ -149,7 +157,7 @@ describe('erasure on the local stack', () => {
       status: 'completed',
       results: {
         lake: {
-          events: { rowsRemoved: 3 },
+          events: { rowsRemoved: 4 },
           quarantine: { rowsRemoved: 1 },
           identity_links: { rowsRemoved: before.links },
         },
@@ -158,7 +166,7 @@ describe('erasure on the local stack', () => {
     expect(await count(annRows, [annDigest])).toBe(0);
     expect(await count("select count(*)::int as n from quarantine where raw like '%u-ann%'")).toBe(0);
     expect(await count(annLinks, [annDigest, annProfileIds])).toBe(0);
-    expect(await count(otherRows)).toBe(before.others);
+    expect(await count(allRows)).toBe(before.bob);
 
     // Act 3: Ann's app, still logged in, sends a late event; the stream consumers and the upkeep run.
     await send({
@@ -176,6 +184,39 @@ describe('erasure on the local stack', () => {
     expect(status.code).toBe(0);
     expect(JSON.parse(status.out)).toMatchObject({ status: 'completed', results: { lateEventsDropped: 1 } });
     expect(await count(annRows, [annDigest])).toBe(0);
-    expect(await count(otherRows)).toBe(before.others);
+    expect(await count(allRows)).toBe(before.bob);
+  });
+  it('keeps a refused link in the audit as a digest, never as the value another person may own', async () => {
+    // Prepare: Bob logs in on Dan's device; Dan's anonymous id is refused for Bob's profile.
+    const store = new DynamoDbProfileStore({ tableName: 'profiles' });
+    const refusal = {
+      messageId: 'm-refused',
+      at: '2026-11-22T10:00:00.000Z',
+      identity: { type: 'anonymous_id', value: 'a-dan-device' },
+      profileId: 'p-bob-audit',
+      heldBy: 'p-dan-audit',
+      reason: 'user_id: at most 1 per profile',
+    };
+
+    // Act
+    await store.recordRefusals([refusal]);
+    const { Items = [] } = await dynamoDbDocuments().send(
+      new QueryCommand({
+        TableName: 'profiles',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'p#p-bob-audit' },
+      }),
+    );
+
+    // Assess: the digest is SHA-256 of `type:value`, computed here with node:crypto.
+    const digest = createHash('sha256').update('anonymous_id:a-dan-device').digest('hex');
+    expect(Items).toHaveLength(1);
+    expect(Items[0]).toMatchObject({
+      messageId: 'm-refused',
+      identityType: 'anonymous_id',
+      identityDigest: digest,
+      heldBy: 'p-dan-audit',
+    });
+    expect(JSON.stringify(Items)).not.toContain('a-dan-device');
   });
 });

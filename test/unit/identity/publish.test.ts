@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createResolveHandler } from '../../../functions/resolve/app.ts';
 import { encodeEnvelope } from '../../../shared/events/envelope.ts';
 import type { CollectedEvent } from '../../../shared/events/model.ts';
+import type { ProfileMerge } from '../../../shared/identity/plan.ts';
 import { identityLinkRows, publishIdentityMap } from '../../../shared/identity/publish.ts';
 import { type ResolveOptions, resolveBatch } from '../../../shared/identity/resolve.ts';
 import { LakeWriteError } from '../../../shared/lake/errors.ts';
@@ -175,6 +176,25 @@ describe('publishIdentityMap', () => {
       `anonymous_id:a1 → p1 @ ${profile.updatedAt}`,
       `anonymous_id:a2 → p1 @ ${profile.updatedAt}`,
       `user_id:u1 → p1 @ ${profile.updatedAt}`,
+    ]);
+  });
+
+  it('publishes a merge whose message the plan does not know with a null message_id', async () => {
+    // Prepare: typed as the plan reports merges, so the null is part of the contract, not a sentinel.
+    const lake = new MemoryObjectStore();
+    const unknownMessage: ProfileMerge = { ...merge, messageId: null };
+
+    // Act
+    await publishIdentityMap(
+      lake,
+      place,
+      { profiles: [], merges: [unknownMessage] },
+      { plaintextIdentifiers: false },
+    );
+
+    // Assess
+    expect(await rowsUnder(lake, identityMergesTable, 'identity_merges/')).toMatchObject([
+      { merged_profile_id: 'p2', into_profile_id: 'p1', message_id: null },
     ]);
   });
 

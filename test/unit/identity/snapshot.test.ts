@@ -42,7 +42,10 @@ const links = (rows: readonly Record<string, unknown>[]) =>
     )
     .sort();
 
-/** An identity_links file of the day before, and one of the snapshot's day, as resolution would have landed them. */
+/**
+ * An identity_links file two days before the snapshot's day, one of the day before and one of the day itself,
+ * as resolution would have landed them.
+ */
 async function earlierLinks(lake: MemoryObjectStore): Promise<void> {
   const row = (value: string, dt: string) => ({
     id_type: 'anonymous_id',
@@ -51,6 +54,7 @@ async function earlierLinks(lake: MemoryObjectStore): Promise<void> {
     resolved_at: new Date(`${dt}T07:00:00Z`),
     schema_version: 2,
   });
+  await writeLandedFile(lake, identityLinksTable, '2026-11-20', [row('a0', '2026-11-20')], 'b0');
   await writeLandedFile(lake, identityLinksTable, '2026-11-21', [row('a1', '2026-11-21')], 'b1');
   await writeLandedFile(lake, identityLinksTable, '2026-11-22', [row('a9', '2026-11-22')], 'b2');
 }
@@ -58,7 +62,7 @@ async function earlierLinks(lake: MemoryObjectStore): Promise<void> {
 const today = () => ms('2026-11-22T00:15:00Z');
 
 describe('the identity map snapshot', () => {
-  it('writes a row per identity of every live profile into the day, and deletes the days before', async () => {
+  it('writes a row per identity of every live profile into the day, and deletes the days before the day before', async () => {
     // Prepare
     const lake = new MemoryObjectStore();
     await earlierLinks(lake);
@@ -70,7 +74,8 @@ describe('the identity map snapshot', () => {
       rowsPerFile: 2,
     });
 
-    // Assess: 5 identities in files of 2 → 3 snapshot files; 2026-11-21 is gone, the day's own file stays.
+    // Assess: 5 identities in files of 2 → 3 snapshot files; 2026-11-20 is gone, the day before's and the
+    // day's own files stay.
     const digest = createHash('sha256').update('bo@example.com').digest('hex');
     expect(result).toMatchObject({
       status: 'done',
@@ -80,6 +85,7 @@ describe('the identity map snapshot', () => {
       deleted: 1,
     });
     expect(lake.keys('identity_links/')).toEqual([
+      'identity_links/dt=2026-11-21/land-b1.parquet',
       'identity_links/dt=2026-11-22/land-b2.parquet',
       'identity_links/dt=2026-11-22/snapshot-20261122t001500000z-0000.parquet',
       'identity_links/dt=2026-11-22/snapshot-20261122t001500000z-0001.parquet',
@@ -142,10 +148,10 @@ describe('the identity map snapshot', () => {
     expect(afterFirst.filter((key) => key.startsWith('identity_links/dt=2026-11-22/snapshot-'))).toHaveLength(
       1,
     );
-    // The day before's snapshot is superseded by the new one.
-    expect(lake.keys('identity_links/').every((key) => key.startsWith('identity_links/dt=2026-11-23/'))).toBe(
-      true,
-    );
+    // The day before's snapshot is kept one more day (the view takes the latest row per identifier).
+    expect(
+      lake.keys('identity_links/').every((key) => /^identity_links\/dt=2026-11-2[23]\/snapshot-/.test(key)),
+    ).toBe(true);
   });
 
   it('deletes nothing and records no day when a file cannot be written', async () => {
@@ -170,8 +176,41 @@ describe('the identity map snapshot', () => {
     // Assess
     await expect(run).rejects.toThrow(/cannot write/);
     expect(deletes).toEqual([]);
-    expect(lake.keys('identity_links/dt=2026-11-21/')).toHaveLength(1);
+    expect(lake.keys('identity_links/dt=2026-11-20/')).toHaveLength(1);
     expect(lake.keys('_identity_snapshot/')).toEqual([]);
+  });
+
+  it('keeps the day before: a batch planned before midnight may publish a newer state after the scan', async () => {
+    // Prepare: the scan reads p1 with a1; a batch planned at 23:59:59 the day before commits a1 → p5 after
+    // the scan and publishes its row into that day, after the snapshot's files.
+    const lake = new MemoryObjectStore();
+    const scanner = graph();
+    const lateRow = {
+      id_type: 'anonymous_id',
+      id_value: 'a1',
+      profile_id: 'p5',
+      resolved_at: new Date('2026-11-21T23:59:59Z'),
+      schema_version: 2,
+    };
+    const scan = scanner.scanProfiles.bind(scanner);
+    scanner.scanProfiles = async function* () {
+      yield* scan();
+      await writeLandedFile(lake, identityLinksTable, '2026-11-21', [lateRow], 'late');
+    };
+
+    // Act
+    const result = await snapshotIdentityMapIfDue(scanner, lake, { plaintextIdentifiers: false, now: today });
+
+    // Assess: the row of the newer state is still there, and is the latest for a1.
+    expect(result).toMatchObject({ status: 'done', deleted: 0 });
+    expect(lake.keys('identity_links/dt=2026-11-21/')).toEqual([
+      'identity_links/dt=2026-11-21/land-late.parquet',
+    ]);
+    const rows = await rowsUnder(lake, identityLinksTable, 'identity_links/');
+    const latestA1 = rows
+      .filter((row) => row.id_value === 'a1')
+      .sort((a, b) => (b.resolved_at as Date).getTime() - (a.resolved_at as Date).getTime())[0];
+    expect(latestA1?.profile_id).toBe('p5');
   });
 
   it('deletes the days before only once every snapshot file is written', async () => {
@@ -215,7 +254,7 @@ describe('the identity map snapshot', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'stopped', date: '2026-11-22' });
-    expect(lake.keys('identity_links/dt=2026-11-21/')).toHaveLength(1);
+    expect(lake.keys('identity_links/dt=2026-11-20/')).toHaveLength(1);
     expect(lake.keys('_identity_snapshot/')).toEqual([]);
   });
 

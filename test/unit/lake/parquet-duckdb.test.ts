@@ -39,7 +39,13 @@ describe('a landed Parquet file read by DuckDB, an independent reader', () => {
   it('has every schema column with the SQL type its lake type promises', async () => {
     // Prepare
     const file = writeTemp(encodeParquet(eventsTable, [eventRow(collectedEvent())]));
-    const sqlType = { string: 'VARCHAR', json: 'VARCHAR', timestamp: 'TIMESTAMP', int: 'INTEGER' } as const;
+    const sqlType = {
+      string: 'VARCHAR',
+      json: 'VARCHAR',
+      timestamp: 'TIMESTAMP',
+      int: 'INTEGER',
+      double: 'DOUBLE',
+    } as const;
 
     // Act
     const described = await query(file, 'describe select * from read_parquet($1)');

@@ -3,29 +3,15 @@ import {
   type GetObjectCommand,
   type ListObjectsV2Command,
   NoSuchKey,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ObjectDeleteError, S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
-
-/** A real client whose `send` answers from the test, so no request leaves the process. */
-function stubbedClient(answer: (command: unknown) => unknown): { client: S3Client; sent: unknown[] } {
-  const client = new S3Client({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
-  const sent: unknown[] = [];
-  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
-    sent.push(command);
-    return answer(command);
-  });
-  return { client, sent };
-}
+import { stubbedS3Client } from '../../fixtures/stubbed-s3-client.ts';
 
 describe('S3ObjectStore', () => {
   it('lists every page of a prefix', async () => {
     // Prepare: two pages joined by a continuation token.
-    const { client, sent } = stubbedClient((command) => {
+    const { client, sent } = stubbedS3Client((command) => {
       const input = (command as ListObjectsV2Command).input;
       return input.ContinuationToken === undefined
         ? { Contents: [{ Key: 'events/a', Size: 1 }], NextContinuationToken: 't1', IsTruncated: true }
@@ -50,7 +36,7 @@ describe('S3ObjectStore', () => {
 
   it('deletes in requests of at most 1000 keys', async () => {
     // Prepare
-    const { client, sent } = stubbedClient(() => ({}));
+    const { client, sent } = stubbedS3Client(() => ({}));
     const store = new S3ObjectStore({ client, bucket: 'lake' });
     const keys = Array.from({ length: 2500 }, (_, index) => `k${index}`);
 
@@ -65,7 +51,7 @@ describe('S3ObjectStore', () => {
 
   it('throws naming the keys S3 reports it could not delete', async () => {
     // Prepare
-    const { client } = stubbedClient(() => ({
+    const { client } = stubbedS3Client(() => ({
       Errors: [{ Key: 'k1', Code: 'AccessDenied', Message: 'no' }],
     }));
     const store = new S3ObjectStore({ client, bucket: 'lake' });
@@ -80,7 +66,7 @@ describe('S3ObjectStore', () => {
 
   it('sends no request to delete no keys', async () => {
     // Prepare
-    const { client, sent } = stubbedClient(() => ({}));
+    const { client, sent } = stubbedS3Client(() => ({}));
 
     // Act
     await new S3ObjectStore({ client, bucket: 'lake' }).delete([]);
@@ -91,7 +77,7 @@ describe('S3ObjectStore', () => {
 
   it('gets nothing for a key that does not exist', async () => {
     // Prepare
-    const { client } = stubbedClient(() => {
+    const { client } = stubbedS3Client(() => {
       throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
     });
 
@@ -104,7 +90,7 @@ describe('S3ObjectStore', () => {
 
   it('gets the bytes of an object that exists', async () => {
     // Prepare
-    const { client, sent } = stubbedClient(() => ({
+    const { client, sent } = stubbedS3Client(() => ({
       Body: { transformToByteArray: async () => Uint8Array.from([1, 2, 3]) },
     }));
 
@@ -118,7 +104,7 @@ describe('S3ObjectStore', () => {
 
   it('passes other errors of a get on', async () => {
     // Prepare
-    const { client } = stubbedClient(() => {
+    const { client } = stubbedS3Client(() => {
       throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
     });
 

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/privacy/erase.ts';
 import { InvalidProfileRequestError } from '../../../shared/profiles/errors.ts';
 import { batchOf, event, rulesOf } from '../identity/fixtures.ts';
-import { MemoryErasureStore, MemoryPersonStore, MemorySuppressionList } from './fakes.ts';
+import { MemoryErasureStore, MemoryPersonStore, MemorySuppressionList, resolveAnnAndBob } from './fakes.ts';
 
 const rules = rulesOf();
 const t0 = Date.parse('2026-12-01T10:00:00.000Z');
@@ -17,20 +17,7 @@ const t0 = Date.parse('2026-12-01T10:00:00.000Z');
 /** Ann (one identify: user id, anonymous id, email) and Bob (a user id and an anonymous id), resolved. */
 async function twoPeople() {
   const people = new MemoryPersonStore();
-  await resolveBatch(
-    people,
-    batchOf([
-      event({
-        messageId: 'ann-1',
-        type: 'identify',
-        userId: 'u-ann',
-        anonymousId: 'a-ann',
-        traits: { email: 'ann@example.com' },
-      }),
-      event({ messageId: 'bob-1', userId: 'u-bob', anonymousId: 'a-bob' }),
-    ]),
-    { rules },
-  );
+  await resolveAnnAndBob(people, { rules });
   const jobs = new MemoryErasureStore();
   const suppressions = new MemorySuppressionList();
   let clock = t0;
@@ -103,6 +90,23 @@ describe('requestErasure', () => {
 
     // Assess
     expect(again).toMatchObject({ kind: 'erased_before', job: { erasureId: 'erasure-1' } });
+    expect(jobs.jobs.size).toBe(1);
+  });
+
+  it('answers a request repeated while the first job is still under way with that job', async () => {
+    // Prepare: the first request runs out of time before it does anything, leaving its job `accepted`.
+    const { deps, jobs } = await twoPeople();
+    await requestErasure(deps, 'user_id', 'u-ann', { shouldStop: () => true });
+
+    // Act
+    const again = await requestErasure(
+      { ...deps, newErasureId: () => 'erasure-2' },
+      'email',
+      'ann@example.com',
+    );
+
+    // Assess
+    expect(again).toMatchObject({ kind: 'accepted', job: { erasureId: 'erasure-1', status: 'accepted' } });
     expect(jobs.jobs.size).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 /** In-memory adapters of the privacy ports, with DynamoDB's conditions checked as the real adapters send them. */
 import { type Identity, identityKey } from '../../../shared/identity/identifiers.ts';
+import { type ResolveOptions, resolveBatch } from '../../../shared/identity/resolve.ts';
 import type { NoncurrentVersion, ObjectVersionStore } from '../../../shared/ports.ts';
 import type { ErasureJob } from '../../../shared/privacy/model.ts';
 import type {
@@ -11,7 +12,7 @@ import type {
   SuppressionSnapshot,
   SuppressionWriter,
 } from '../../../shared/privacy/ports.ts';
-import { MemoryGraphStore } from '../identity/fixtures.ts';
+import { batchOf, event, MemoryGraphStore } from '../identity/fixtures.ts';
 import { MemoryObjectStore } from '../lake/memory-object-store.ts';
 
 /** The identity graph with the removals an erasure makes; `beforeRemoveProfile` lets a resolution race it. */
@@ -181,4 +182,25 @@ export class VersionedMemoryStore extends MemoryObjectStore implements ObjectVer
     if (current === undefined) return;
     this.old.push({ key, versionId: `v${this.#nextVersion++}`, size: current.byteLength, body: current });
   }
+}
+
+/**
+ * Resolves the two people the privacy tests erase or keep: Ann (one identify: user id `u-ann`, anonymous id
+ * `a-ann`, email `ann@example.com`) and Bob (user id `u-bob`, anonymous id `a-bob`).
+ */
+export async function resolveAnnAndBob(people: MemoryPersonStore, options: ResolveOptions): Promise<void> {
+  await resolveBatch(
+    people,
+    batchOf([
+      event({
+        messageId: 'ann-1',
+        type: 'identify',
+        userId: 'u-ann',
+        anonymousId: 'a-ann',
+        traits: { email: 'ann@example.com' },
+      }),
+      event({ messageId: 'bob-1', userId: 'u-bob', anonymousId: 'a-bob' }),
+    ]),
+    options,
+  );
 }

@@ -6,6 +6,7 @@ import {
   identityLinksTable,
   identityMergesTable,
   quarantineTable,
+  scoresTable,
 } from '../../../shared/lake/schema.ts';
 import { ErasureMatcher } from '../../../shared/privacy/lake-match.ts';
 import { event, rulesOf } from '../identity/fixtures.ts';
@@ -40,6 +41,9 @@ describe('ErasureMatcher', () => {
     ['user_id', { user_id: 'u-ann' }, 'e-ann'],
     ['anonymous_id', { anonymous_id: 'a-ann' }, 'e-ann'],
     ['previous_id of an alias', { previous_id: 'a-ann' }, 'e-ann'],
+    ['a user id sent with spaces around it', { user_id: ' u-ann ' }, 'e-ann'],
+    ['an anonymous id sent with spaces around it', { anonymous_id: '\ta-ann ' }, 'e-ann'],
+    ['a previous_id sent with spaces around it', { previous_id: ' u-ann' }, 'e-ann'],
     ['email digest', { email_sha256: hex('ann@example.com') }, 'e-ann'],
     ['phone digest', { phone_sha256: hex('+14155552671') }, 'e-ann'],
     ['digest of a client-hashed email', { email_sha256: hex('dan@example.com') }, 'e-dan'],
@@ -49,7 +53,7 @@ describe('ErasureMatcher', () => {
     ['a plain email in a digest column', { email_sha256: 'ann@example.com' }, undefined],
   ])('matches an events row by %s', (_, row, owner) => {
     // Act / Assess
-    expect(matcher.rowOwner(eventsTable, { user_id: null, anonymous_id: null, ...row })).toBe(owner);
+    expect(matcher.rowOwner(eventsTable, { user_id: null, anonymous_id: null, ...row }, rules)).toBe(owner);
   });
 
   it.each([
@@ -59,7 +63,7 @@ describe('ErasureMatcher', () => {
     ['nothing of theirs', '{"userId":"u-bob"}', undefined],
   ])('matches a quarantine row whose raw input holds %s', (_, raw, owner) => {
     // Act / Assess
-    expect(matcher.rowOwner(quarantineTable, { raw })).toBe(owner);
+    expect(matcher.rowOwner(quarantineTable, { raw }, rules)).toBe(owner);
   });
 
   it.each([
@@ -77,20 +81,31 @@ describe('ErasureMatcher', () => {
     ],
   ])('matches an identity_links row naming %s', (_, row, owner) => {
     // Act / Assess
-    expect(matcher.rowOwner(identityLinksTable, row)).toBe(owner);
+    expect(matcher.rowOwner(identityLinksTable, row, rules)).toBe(owner);
   });
 
   it('matches an identity_merges row naming one of their profiles on either side', () => {
     // Act / Assess
     expect(
-      matcher.rowOwner(identityMergesTable, { merged_profile_id: 'p-ann-merged', into_profile_id: 'p-ann' }),
+      matcher.rowOwner(
+        identityMergesTable,
+        { merged_profile_id: 'p-ann-merged', into_profile_id: 'p-ann' },
+        rules,
+      ),
     ).toBe('e-ann');
     expect(
-      matcher.rowOwner(identityMergesTable, { merged_profile_id: 'p-x', into_profile_id: 'p-dan' }),
+      matcher.rowOwner(identityMergesTable, { merged_profile_id: 'p-x', into_profile_id: 'p-dan' }, rules),
     ).toBe('e-dan');
     expect(
-      matcher.rowOwner(identityMergesTable, { merged_profile_id: 'p-x', into_profile_id: 'p-y' }),
+      matcher.rowOwner(identityMergesTable, { merged_profile_id: 'p-x', into_profile_id: 'p-y' }, rules),
     ).toBeUndefined();
+  });
+
+  it('matches a scores row of one of their profiles, merged ones included', () => {
+    // Act / Assess
+    expect(matcher.rowOwner(scoresTable, { profile_id: 'p-ann-merged' }, rules)).toBe('e-ann');
+    expect(matcher.rowOwner(scoresTable, { profile_id: 'p-dan' }, rules)).toBe('e-dan');
+    expect(matcher.rowOwner(scoresTable, { profile_id: 'p-bob' }, rules)).toBeUndefined();
   });
 
   it('matches a stream record by the identifiers resolution reads from it, or by its text', () => {

@@ -3,7 +3,7 @@ import { suppressionKey } from '../../../shared/identity/hashing.ts';
 import { resolveBatch } from '../../../shared/identity/resolve.ts';
 import { requestErasure } from '../../../shared/privacy/erase.ts';
 import { batchOf, event, rulesOf } from '../identity/fixtures.ts';
-import { MemoryErasureStore, MemoryPersonStore, MemorySuppressionList } from './fakes.ts';
+import { MemoryErasureStore, MemoryPersonStore, MemorySuppressionList, resolveAnnAndBob } from './fakes.ts';
 
 const rules = rulesOf();
 
@@ -11,20 +11,7 @@ const rules = rulesOf();
 async function erasedAnn() {
   const people = new MemoryPersonStore();
   const suppressions = new MemorySuppressionList();
-  await resolveBatch(
-    people,
-    batchOf([
-      event({
-        messageId: 'ann-1',
-        type: 'identify',
-        userId: 'u-ann',
-        anonymousId: 'a-ann',
-        traits: { email: 'ann@example.com' },
-      }),
-      event({ messageId: 'bob-1', userId: 'u-bob' }),
-    ]),
-    { rules, suppressions },
-  );
+  await resolveAnnAndBob(people, { rules, suppressions });
   await requestErasure(
     { people, jobs: new MemoryErasureStore(), suppressions, rules, newErasureId: () => 'erasure-1' },
     'user_id',
@@ -59,9 +46,11 @@ describe("resolution of an erased person's late events", () => {
 
     // Assess
     expect(result).toMatchObject({ suppressed: 2, applied: 1, failures: [] });
-    expect(people.live().map((profile) => profile.identities)).toEqual([{ user_id: ['u-bob'] }]);
+    expect(people.live().map((profile) => profile.identities)).toEqual([
+      { user_id: ['u-bob'], anonymous_id: ['a-bob'] },
+    ]);
     // Nothing of the dropped events was linked: not the new device, not the other anonymous id.
-    expect([...people.links.keys()]).toEqual(['user_id:u-bob']);
+    expect([...people.links.keys()].sort()).toEqual(['anonymous_id:a-bob', 'user_id:u-bob']);
     // Each event counted once, on its strongest suppressed identity.
     expect(suppressions.entries.get(suppressionKey({ type: 'user_id', value: 'u-ann' }))?.late.dropped).toBe(
       1,

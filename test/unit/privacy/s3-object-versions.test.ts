@@ -2,25 +2,11 @@ import {
   type DeleteObjectsCommand,
   type GetObjectCommand,
   type ListObjectVersionsCommand,
-  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ObjectDeleteError, S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
-
-/** A real client whose `send` answers from the test: S3 versioning is what the local emulator lacks. */
-function stubbedClient(answer: (command: unknown) => unknown): { client: S3Client; sent: unknown[] } {
-  const client = new S3Client({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
-  const sent: unknown[] = [];
-  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
-    sent.push(command);
-    return answer(command);
-  });
-  return { client, sent };
-}
+import { stubbedS3Client } from '../../fixtures/stubbed-s3-client.ts';
 
 async function listed(store: S3ObjectStore, prefix: string) {
   const versions = [];
@@ -31,7 +17,7 @@ async function listed(store: S3ObjectStore, prefix: string) {
 describe('S3ObjectStore versions', () => {
   it('lists the noncurrent versions of every page, not the latest ones nor delete markers', async () => {
     // Prepare: two pages joined by key and version markers.
-    const { client, sent } = stubbedClient((command) => {
+    const { client, sent } = stubbedS3Client((command) => {
       const input = (command as ListObjectVersionsCommand).input;
       return input.KeyMarker === undefined
         ? {
@@ -64,7 +50,7 @@ describe('S3ObjectStore versions', () => {
 
   it('has no old versions where the store does not implement versioning (s3rver answers 405)', async () => {
     // Prepare
-    const { client } = stubbedClient(() => {
+    const { client } = stubbedS3Client(() => {
       throw new S3ServiceException({
         name: 'MethodNotAllowed',
         $fault: 'client',
@@ -79,7 +65,7 @@ describe('S3ObjectStore versions', () => {
 
   it('passes any other listing error on', async () => {
     // Prepare
-    const { client } = stubbedClient(() => {
+    const { client } = stubbedS3Client(() => {
       throw new S3ServiceException({
         name: 'AccessDenied',
         $fault: 'client',
@@ -94,7 +80,7 @@ describe('S3ObjectStore versions', () => {
 
   it('reads one version, and answers undefined for a version that is gone', async () => {
     // Prepare
-    const { client, sent } = stubbedClient((command) => {
+    const { client, sent } = stubbedS3Client((command) => {
       const input = (command as GetObjectCommand).input;
       if (input.VersionId === 'gone') {
         throw new S3ServiceException({
@@ -119,7 +105,7 @@ describe('S3ObjectStore versions', () => {
 
   it('deletes versions by id, 1000 per request, and names those S3 could not delete', async () => {
     // Prepare
-    const { client, sent } = stubbedClient((command) => {
+    const { client, sent } = stubbedS3Client((command) => {
       const objects = (command as DeleteObjectsCommand).input.Delete?.Objects ?? [];
       return objects.length === 1
         ? { Errors: [{ Key: 'k2500', VersionId: 'v2500', Code: 'AccessDenied' }] }

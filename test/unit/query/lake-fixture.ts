@@ -27,6 +27,7 @@ const parquetTypes: Record<LakeColumnType, BasicType> = {
   string: 'STRING',
   timestamp: 'TIMESTAMP',
   int: 'INT32',
+  double: 'DOUBLE',
   // JSON text in a plain string column: the views must not depend on the writer marking it as JSON.
   json: 'STRING',
 };

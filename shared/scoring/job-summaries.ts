@@ -1,0 +1,95 @@
+/**
+ * The rows of the job's SQL (shared/scoring/sql/) turned into what the models read: customer snapshots with
+ * their behavioural features, and whole purchase histories for the churn model. The engine's rows are
+ * checked, never trusted: a summary that breaks the model's invariants is refused with the person named.
+ */
+import type { JsonObject } from '../events/model.ts';
+import { ScoringInputError } from './errors.ts';
+import { type CustomerSnapshot, HistoryBuilder, type PurchaseHistory } from './history.ts';
+import { purchaseProblem } from './statistics.ts';
+import { daysPerUnit, type TimeUnit } from './time.ts';
+
+/** One person as of the run's date: the snapshot the models score, times in the job's unit. */
+export interface JobCustomer {
+  readonly snapshot: CustomerSnapshot;
+  /** Behavioural features by name (sessions_30d, email_opens_30d, …, activity_trend). */
+  readonly features: JsonObject;
+}
+
+/** Behavioural feature columns of customer-summary.sql, as they go into the scores table's `features`. */
+export const featureColumns = [
+  'sessions_30d',
+  'sessions_90d',
+  'email_opens_30d',
+  'email_clicks_30d',
+  'app_events_30d',
+  'support_tickets_90d',
+  'satisfaction_90d',
+  'events_30d',
+  'events_previous_30d',
+] as const;
+
+/** A row of customer-summary.sql as a snapshot in `unit`. */
+export function jobCustomer(row: Readonly<Record<string, unknown>>, unit: TimeUnit): JobCustomer {
+  const profileId = row.profile_id;
+  if (typeof profileId !== 'string' || profileId === '') {
+    throw new ScoringInputError('a customer summary row has no profile_id');
+  }
+  const whole = (name: string): number => {
+    const value = row[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new ScoringInputError(
+        `customer ${profileId}: ${name} is ${String(value)}, not a whole number ≥ 0`,
+      );
+    }
+    return value;
+  };
+  const x = whole('x');
+  const txDays = whole('t_x_days');
+  const tDays = whole('t_days');
+  const totalCents = whole('total_cents');
+  const repeatCents = whole('repeat_cents');
+  const perUnit = daysPerUnit[unit];
+  const problem = purchaseProblem(x, txDays, tDays);
+  if (problem !== undefined || repeatCents > totalCents) {
+    throw new ScoringInputError(`customer ${profileId}: ${problem ?? 'repeat spend above total spend'}`);
+  }
+  const features: JsonObject = {};
+  for (const name of featureColumns) {
+    const value = row[name];
+    features[name] = typeof value === 'number' && Number.isFinite(value) ? value : null;
+  }
+  const recent = Number(features.events_30d ?? 0);
+  const previous = Number(features.events_previous_30d ?? 0);
+  // In [−1, 1]: +1 active only lately, −1 only before, 0 steady (or no activity at all).
+  features.activity_trend = recent + previous === 0 ? 0 : (recent - previous) / (recent + previous);
+  return {
+    snapshot: {
+      customerId: profileId,
+      x,
+      tx: txDays / perUnit,
+      T: tDays / perUnit,
+      zbar: x === 0 ? 0 : repeatCents / x / 100,
+      occasions: x + 1,
+      daysSinceLast: tDays - txDays,
+      tenureDays: tDays,
+      totalSpend: totalCents / 100,
+      repeatCents,
+      attributeMeans: [],
+    },
+    features,
+  };
+}
+
+/** The rows of training-occasions.sql (`profile_id, day, cents`) as purchase histories. */
+export function trainingHistories(rows: readonly Readonly<Record<string, unknown>>[]): PurchaseHistory[] {
+  const builder = new HistoryBuilder();
+  for (const row of rows) {
+    const { profile_id: profileId, day, cents } = row;
+    if (typeof profileId !== 'string' || !Number.isSafeInteger(day) || !Number.isSafeInteger(cents)) {
+      throw new ScoringInputError(`a training occasion row is malformed: ${JSON.stringify(row)}`);
+    }
+    builder.add({ customerId: profileId, day: day as number, amount: (cents as number) / 100 });
+  }
+  return builder.histories();
+}

@@ -1,0 +1,83 @@
+-- Customer summary: one row per person who had bought by the end of :as_of, with what the scoring models read
+-- (shared/scoring/job.ts) and the behavioural features of the other channels (docs/scoring.md, "The job").
+--
+-- Purchases: the first and last purchase day, the occasions (x = occasions - 1 repeat occasions), t_x and T in
+-- days, the cents of all occasions and of the first one (repeat cents = total - first).
+--
+-- Behaviour, from the events of the 90 days to :as_of (:window_from .. :as_of, the dt partitions only):
+-- sessions (a session ends after more than 30 minutes without an event) started in the last 30 and 90 days,
+-- email opens and clicks (`Email Opened`, `Email Link Clicked`) and app events (channel app) in the last 30
+-- days, support tickets (`Ticket Created`) in the last 90 days, the mean numeric
+-- `properties.satisfaction_score` over 90 days, and the events of the last 30 days (:recent_from ..) and of the
+-- 30 before (:previous_from .. :previous_to), whose difference is the activity trend.
+WITH
+-- @include occasions.sql
+purchases AS (
+  SELECT
+    profile_id,
+    min(day) AS first_day,
+    max(day) AS last_day,
+    count(*) AS occasions,
+    sum(cents) AS total_cents,
+    min_by(cents, day) AS first_cents
+  FROM occasions
+  GROUP BY profile_id
+),
+activity AS (
+  SELECT
+    profile_id,
+    "timestamp" AS ts,
+    dt,
+    type,
+    event,
+    channel,
+    try_cast(json_extract_scalar(properties, '$.satisfaction_score') AS double) AS satisfaction
+  FROM events_stitched
+  WHERE dt BETWEEN :window_from AND :as_of
+    AND profile_id IS NOT NULL
+),
+gaps AS (
+  SELECT
+    *,
+    lag(ts) OVER (PARTITION BY profile_id ORDER BY ts) AS previous_ts
+  FROM activity
+),
+behaviour AS (
+  SELECT
+    profile_id,
+    count_if(
+      dt >= :recent_from
+      AND (previous_ts IS NULL OR date_diff('millisecond', previous_ts, ts) > 1800000)
+    ) AS sessions_30d,
+    count_if(previous_ts IS NULL OR date_diff('millisecond', previous_ts, ts) > 1800000) AS sessions_90d,
+    count_if(dt >= :recent_from AND type = 'track' AND event = 'Email Opened') AS email_opens_30d,
+    count_if(dt >= :recent_from AND type = 'track' AND event = 'Email Link Clicked') AS email_clicks_30d,
+    count_if(dt >= :recent_from AND channel = 'app') AS app_events_30d,
+    count_if(type = 'track' AND event = 'Ticket Created') AS support_tickets_90d,
+    avg(satisfaction) AS satisfaction_90d,
+    count_if(dt >= :recent_from) AS events_30d,
+    count_if(dt BETWEEN :previous_from AND :previous_to) AS events_previous_30d
+  FROM gaps
+  GROUP BY profile_id
+)
+SELECT
+  p.profile_id,
+  p.first_day,
+  p.last_day,
+  p.occasions - 1 AS x,
+  p.last_day - p.first_day AS t_x_days,
+  date_diff('day', DATE '1970-01-01', CAST(:as_of AS date)) - p.first_day AS t_days,
+  p.total_cents,
+  p.total_cents - p.first_cents AS repeat_cents,
+  coalesce(b.sessions_30d, 0) AS sessions_30d,
+  coalesce(b.sessions_90d, 0) AS sessions_90d,
+  coalesce(b.email_opens_30d, 0) AS email_opens_30d,
+  coalesce(b.email_clicks_30d, 0) AS email_clicks_30d,
+  coalesce(b.app_events_30d, 0) AS app_events_30d,
+  coalesce(b.support_tickets_90d, 0) AS support_tickets_90d,
+  b.satisfaction_90d,
+  coalesce(b.events_30d, 0) AS events_30d,
+  coalesce(b.events_previous_30d, 0) AS events_previous_30d
+FROM purchases AS p
+LEFT JOIN behaviour AS b ON b.profile_id = p.profile_id
+ORDER BY p.profile_id
