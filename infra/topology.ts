@@ -53,7 +53,21 @@ export interface ScheduleTrigger {
   };
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+/**
+ * S3 "Object Created" events of one bucket's keys under `prefix` (and ending in one of `suffixes`), through
+ * EventBridge: invoked asynchronously, one object per event, retried twice by Lambda on error. The bucket must
+ * send its events to EventBridge (`eventBridge` of its `BucketSpec`).
+ */
+export interface BucketTrigger {
+  readonly kind: 'bucket';
+  readonly bucket: BucketName;
+  /** Key prefix, e.g. `imports/`. */
+  readonly prefix: string;
+  /** Key endings that trigger; absent: every key under the prefix. */
+  readonly suffixes?: readonly string[];
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | BucketTrigger;
 
 export type Access = 'read' | 'write' | 'readwrite';
 
@@ -84,10 +98,23 @@ export const streams = {
 } as const;
 export type StreamName = keyof typeof streams;
 
+/** What a bucket keeps, beyond the settings every bucket shares. */
+export interface BucketSpec {
+  /** Current objects are deleted this many days after their creation; absent: kept until deleted. */
+  readonly expireObjectsAfterDays?: number;
+  /** Object-level events (created, deleted…) go to EventBridge, where bucket triggers pick them up. */
+  readonly eventBridge?: boolean;
+}
+
 export const buckets = {
   /** The Parquet lake: `events/`, `quarantine/`, and the failure records of stream consumers. */
   lake: {},
-} as const;
+  /**
+   * Files dropped for import (`imports/<source>/…`) and their runs (`runs/…`: summary, rejects, checkpoint).
+   * Raw exports hold personal data that the lake keeps in its own form, so they expire (docs/import.md).
+   */
+  imports: { expireObjectsAfterDays: 30, eventBridge: true },
+} as const satisfies Record<string, BucketSpec>;
 export type BucketName = keyof typeof buckets;
 
 /** A DynamoDB table; every key attribute holds strings. */
@@ -113,7 +140,7 @@ export type TableName = keyof typeof tables;
 /** The environment variable through which a function learns each resource's physical name. */
 export const resourceEnv = {
   stream: { events: 'EVENTS_STREAM_NAME' },
-  bucket: { lake: 'LAKE_BUCKET' },
+  bucket: { lake: 'LAKE_BUCKET', imports: 'IMPORTS_BUCKET' },
   table: {
     sources: 'SOURCES_TABLE',
     profiles: 'PROFILES_TABLE',
@@ -200,6 +227,20 @@ export const functions = {
       },
     ],
     streams: { events: 'write' },
+    tables: { sources: 'read' },
+    files: ['cdp.config.json', 'mappings'],
+  },
+  import: {
+    entry: 'functions/import/handler.ts',
+    description:
+      'Imports files dropped under imports/<source>/ in the imports bucket through the source mapping onto the events stream',
+    memoryMb: 1024,
+    // Lambda's most; a file that needs longer goes on from its checkpoint in Lambda's retry (docs/import.md).
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'bucket', bucket: 'imports', prefix: 'imports/' }],
+    streams: { events: 'write' },
+    // readwrite: the runs (checkpoint, summary, rejects) are kept beside the files.
+    buckets: { imports: 'readwrite' },
     tables: { sources: 'read' },
     files: ['cdp.config.json', 'mappings'],
   },

@@ -49,7 +49,7 @@ export type IngestHandler = (event: APIGatewayProxyEventV2, context?: Context) =
 const tooLarge = (limit: number) =>
   failure(
     413,
-    `body over ${limit} bytes: split the file, or upload it to the lake bucket's imports/<source>/ prefix (docs/import.md#not-yet)`,
+    `body over ${limit} bytes: split the file, or upload it under imports/<source>/ in the imports bucket (docs/import.md#dropping-files-in-s3)`,
   );
 
 export function createIngestHandler(deps: IngestHandlerDependencies): IngestHandler {

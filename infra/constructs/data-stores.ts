@@ -7,7 +7,7 @@ import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IStream, Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
-import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { BucketName, StreamName, TableName } from '../topology.ts';
@@ -18,6 +18,14 @@ import { mapRecord, pascalCase } from './records.ts';
 export interface StreamDefinition {
   readonly shards: number;
   readonly retentionHours: number;
+}
+
+/** What the topology says about a bucket. */
+export interface BucketDefinition {
+  /** Days after which current objects are deleted (files dropped for import); absent: kept until deleted. */
+  readonly expireObjectsAfterDays?: number;
+  /** Send object-level events to EventBridge (for bucket triggers). */
+  readonly eventBridge?: boolean;
 }
 
 /** What the topology says about a table; its keys hold strings, as every key of ours does. */
@@ -39,7 +47,7 @@ export interface DataStoresProps {
   /** The topology's streams (`streams` of infra/topology.ts). */
   readonly streams: Readonly<Record<StreamName, StreamDefinition>>;
   /** The topology's buckets (`buckets` of infra/topology.ts). */
-  readonly buckets: Readonly<Record<BucketName, object>>;
+  readonly buckets: Readonly<Record<BucketName, BucketDefinition>>;
   /** The topology's tables (`tables` of infra/topology.ts). */
   readonly tables: Readonly<Record<TableName, TableDefinition>>;
   /**
@@ -125,27 +133,35 @@ export class DataStores extends Construct implements PlatformStores {
       return stream;
     });
 
-    this.buckets = mapRecord(
-      props.buckets,
-      (name) =>
-        new Bucket(
-          this,
-          `${pascalCase(name)}Bucket`,
-          secureBucketProps({
-            encryptionKey: this.encryptionKey,
-            versioned: true,
-            serverAccessLogsBucket: this.accessLogsBucket,
-            serverAccessLogsPrefix: `${name}/`,
-            lifecycleRules: [
-              {
-                id: 'expire-noncurrent-versions',
-                noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 30),
-                expiredObjectDeleteMarker: true,
-              },
-            ],
-          }),
-        ),
-    );
+    this.buckets = mapRecord(props.buckets, (name, definition) => {
+      const bucket = new Bucket(
+        this,
+        `${pascalCase(name)}Bucket`,
+        secureBucketProps({
+          encryptionKey: this.encryptionKey,
+          versioned: true,
+          serverAccessLogsBucket: this.accessLogsBucket,
+          serverAccessLogsPrefix: `${name}/`,
+          lifecycleRules: [
+            {
+              id: 'expire-noncurrent-versions',
+              noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 30),
+              expiredObjectDeleteMarker: true,
+            },
+            ...(definition.expireObjectsAfterDays === undefined
+              ? []
+              : [{ id: 'expire-objects', expiration: Duration.days(definition.expireObjectsAfterDays) }]),
+          ],
+        }),
+      );
+      if (definition.eventBridge) {
+        // CloudFormation's own setting, rather than CDK's notifications custom resource (a function of its own).
+        (bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+          eventBridgeConfiguration: { eventBridgeEnabled: true },
+        };
+      }
+      return bucket;
+    });
 
     this.tables = mapRecord(
       props.tables,

@@ -2,8 +2,8 @@
  * One function of the topology as a Lambda function: Node.js 22 on arm64, bundled locally by esbuild as an
  * ES module with source maps, with its own log group and role. The role holds exactly the access the topology
  * declares, and each declared resource's physical name is in the environment variable `resourceEnv` names.
- * Its stream and schedule triggers are wired here; http routes belong to the API they share, so the stack
- * adds those.
+ * Its stream, schedule and bucket triggers are wired here; http routes belong to the API they share, so the
+ * stack adds those.
  */
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
@@ -27,6 +27,7 @@ import {
   type StreamName,
   type TableName,
 } from '../topology.ts';
+import { BucketEventRule } from './bucket-event-rule.ts';
 import type { PlatformStores } from './data-stores.ts';
 import { FunctionSchedule } from './function-schedule.ts';
 import { grantLakeQueries, type LakeQueryTarget } from './lake-query-access.ts';
@@ -181,6 +182,12 @@ export class PlatformFunction extends Construct {
         const destination = stores.buckets[trigger.onFailure.bucket];
         bucketAccess.set(destination, 'readwrite');
         encrypts = true;
+      } else if (trigger.kind === 'bucket') {
+        new BucketEventRule(this, `${pascalCase(trigger.bucket)}Objects`, {
+          function: this.function,
+          bucket: stores.buckets[trigger.bucket],
+          trigger,
+        });
       } else if (trigger.kind === 'schedule') {
         const { value, unit } = trigger.rate;
         schedules.push(
@@ -197,6 +204,10 @@ export class PlatformFunction extends Construct {
       // scheduler, a failed run is not repeated: it shows in the Errors metric and the next run picks up the
       // work, so runs never pile up behind the retries of a long one.
       this.function.configureAsyncInvoke({ retryAttempts: 0 });
+    } else if (spec.triggers.some((trigger) => trigger.kind === 'bucket')) {
+      // An object event is delivered once: a failed run is repeated twice (the local runtime does the same), and
+      // a run that stopped at its timeout goes on from its checkpoint in the repeat.
+      this.function.configureAsyncInvoke({ retryAttempts: 2 });
     }
 
     suppressGrantWildcards(this.role, { buckets: bucketAccess, encrypts, tracing: props.tracing ?? false });

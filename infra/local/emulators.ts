@@ -20,10 +20,34 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
+/** An S3 event notification as s3rver emits it: AWS's format, except that keys are not URL-encoded. */
+export interface S3rverEvent {
+  readonly Records: readonly S3rverRecord[];
+}
+
+export interface S3rverRecord {
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly s3: {
+    readonly bucket: { readonly name: string };
+    readonly object: {
+      readonly key: string;
+      readonly size?: number;
+      readonly eTag?: string;
+      readonly sequencer?: string;
+    };
+  };
+}
+
+export interface EmulatorOptions {
+  /** Told of every object created or deleted in the S3 emulator. */
+  readonly onS3Event?: (event: S3rverEvent) => void;
+}
+
 /** s3rver accepts only its fixed credentials; kinesalite and DynamoDB Local accept any. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-export async function startEmulators(paths: LocalPaths): Promise<Emulators> {
+export async function startEmulators(paths: LocalPaths, options: EmulatorOptions = {}): Promise<Emulators> {
   for (const dir of [paths.dynamodb, paths.kinesis, paths.s3]) mkdirSync(dir, { recursive: true });
   const started: { stop(): Promise<void> }[] = [];
   try {
@@ -31,7 +55,7 @@ export async function startEmulators(paths: LocalPaths): Promise<Emulators> {
     started.push(dynamodb);
     const kinesis = await startKinesalite(paths.kinesis);
     started.push(kinesis);
-    const s3 = await startS3rver(paths.s3);
+    const s3 = await startS3rver(paths.s3, options.onS3Event);
     started.push(s3);
     return {
       endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
@@ -152,7 +176,10 @@ async function startKinesalite(path: string): Promise<{ endpoint: string; stop()
   };
 }
 
-async function startS3rver(directory: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+async function startS3rver(
+  directory: string,
+  onEvent: EmulatorOptions['onS3Event'],
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const child = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [directory], {
     execArgv: ['--openssl-legacy-provider'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -162,7 +189,10 @@ async function startS3rver(directory: string): Promise<{ endpoint: string; stop(
     output += chunk.toString();
   });
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.on('message', (message: { port?: number; event?: S3rverEvent }) => {
+      if (message.port !== undefined) resolve(message.port);
+      else if (message.event !== undefined) onEvent?.(message.event);
+    });
     child.once('exit', (code) =>
       reject(new EmulatorError(`s3rver exited with code ${code}: ${output.trim()}`)),
     );

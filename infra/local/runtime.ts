@@ -1,8 +1,8 @@
 /**
  * The whole platform on one machine: emulators in place of DynamoDB, Kinesis and S3, and the topology's
  * functions wired to them exactly as the CDK app wires them in AWS — routes through the local gateway,
- * streams through event source mapping pollers, schedules through the local scheduler. The handlers are the
- * very modules Lambda runs; only the SDK endpoints differ.
+ * streams through event source mapping pollers, schedules through the local scheduler, S3 notifications
+ * through the bucket notifier. The handlers are the very modules Lambda runs; only the SDK endpoints differ.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,6 +22,7 @@ import {
   type StreamTrigger,
   type Trigger,
 } from '../topology.ts';
+import { type BucketHandler, BucketNotifier, type BucketSubscriber } from './bucket-notifier.ts';
 import { EMULATOR_CREDENTIALS, type Emulators, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayRoute, type HttpHandler, startGateway } from './gateway.ts';
 import { LOCAL_REGION } from './lambda-invoke.ts';
@@ -81,7 +82,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const settings = loadSettingsFile(configFile);
   const ready = { emulators: false, resources: false, functions: false, gateway: false };
 
-  const emulators = await startEmulators(paths);
+  // Objects created before the functions are wired trigger nothing, as before a notification is configured.
+  let notifier: BucketNotifier | undefined;
+  const emulators = await startEmulators(paths, { onS3Event: (event) => notifier?.notify(event) });
   ready.emulators = true;
   const stoppers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
@@ -107,6 +110,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const routes: GatewayRoute[] = [];
     const pollers = new Map<FunctionName, StreamPoller>();
     const scheduled: ConstructorParameters<typeof Scheduler>[0][number][] = [];
+    const bucketSubscribers: BucketSubscriber[] = [];
     for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
       const handler = metered(name, spec, await loadHandler(spec), options.onInvocation);
       for (const trigger of spec.triggers as readonly Trigger[]) {
@@ -119,6 +123,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
             name,
             streamPoller(name, spec, trigger, handler, streamArns[trigger.stream], paths, options),
           );
+        } else if (trigger.kind === 'bucket') {
+          bucketSubscribers.push({
+            functionName: name,
+            trigger,
+            ...limits(spec),
+            handler: handler as BucketHandler,
+          });
         } else {
           scheduled.push({
             functionName: name,
@@ -130,6 +141,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       }
     }
     ready.functions = true;
+    const bucketEvents = new BucketNotifier(bucketSubscribers, { log });
+    notifier = bucketEvents;
+    stoppers.unshift(() => bucketEvents.stop());
 
     for (const poller of pollers.values()) await poller.start();
     stoppers.unshift(async () => {
@@ -162,6 +176,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       settings,
       endpoints: emulators.endpoints,
       drain: async (timeoutMs = 60_000) => {
+        // Imports of dropped files put events on the stream: they finish before the consumers can catch up.
+        await bucketEvents.idle();
         await Promise.all([...pollers.values()].map((poller) => poller.idle(timeoutMs)));
       },
       runScheduled: (functionName) => scheduler.run(functionName),

@@ -5,6 +5,8 @@ import S3rver from 's3rver';
 
 const directory = process.argv[2];
 const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+// S3 event notifications (AWS's record format) go to the parent, which invokes the functions they trigger.
+server.on('event', (event) => process.send?.({ event }));
 const address = await server.run();
 process.send?.({ port: address.port });
 

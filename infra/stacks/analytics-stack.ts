@@ -1,11 +1,13 @@
 /**
- * How the lake is queried: the Glue catalog of the lake tables and the Athena workgroup with its results
- * bucket. Metadata and throw-away results only, so it can be replaced without touching the data.
+ * How the lake is queried: the Glue catalog of the lake tables, the Athena workgroup with its results bucket,
+ * and the registered analyses saved as named queries in that workgroup. Metadata and throw-away results only,
+ * so it can be replaced without touching the data.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { AnalysisNamedQueries } from '../constructs/analysis-named-queries.ts';
 import { LakeCatalog } from '../constructs/lake-catalog.ts';
 import { QueryWorkgroup, type QueryWorkgroupProps } from '../constructs/query-workgroup.ts';
 
@@ -23,6 +25,7 @@ export interface AnalyticsStackProps
 export class AnalyticsStack extends Stack {
   public readonly catalog: LakeCatalog;
   public readonly queries: QueryWorkgroup;
+  public readonly analyses: AnalysisNamedQueries;
 
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props);
@@ -33,6 +36,12 @@ export class AnalyticsStack extends Stack {
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
       resultsRetention: props.resultsRetention,
     });
+    this.analyses = new AnalysisNamedQueries(this, 'Analyses', {
+      workGroupName: this.queries.workGroupName,
+      databaseName: this.catalog.databaseName,
+    });
+    // The queries name the workgroup and database as text: CloudFormation must create those first.
+    this.analyses.node.addDependency(this.queries.workGroup, this.catalog.database);
 
     new CfnOutput(this, 'DatabaseName', {
       value: this.catalog.databaseName,

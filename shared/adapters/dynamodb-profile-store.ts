@@ -79,7 +79,8 @@ export interface ConsumedCapacityUsage {
     | 'recordEvents'
     | 'recordRefusals'
     | 'repoint'
-    | 'recentEvents';
+    | 'recentEvents'
+    | 'writeScores';
   readonly request: 'BatchGetItem' | 'UpdateItem' | 'TransactWriteItems' | 'BatchWriteItem' | 'Query';
   /** Read or write units, as DynamoDB reported them. */
   readonly capacityUnits: number;
@@ -177,7 +178,7 @@ export class DynamoDbProfileStore
    */
   async writeScores(profileId: string, scores: JsonObject): Promise<boolean> {
     try {
-      await this.#documents.send(
+      const output = await this.#documents.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: profileKeys.profile(profileId),
@@ -185,8 +186,10 @@ export class DynamoDbProfileStore
           ConditionExpression: '#kind = :live',
           ExpressionAttributeNames: { '#scores': 'scores', '#kind': 'kind' },
           ExpressionAttributeValues: { ':scores': scores, ':live': 'live' },
+          ...this.#returnCapacity,
         }),
       );
+      this.#report('writeScores', 'UpdateItem', output.ConsumedCapacity, 1);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

@@ -240,7 +240,7 @@ export class WorkingGraph {
 
   /** Merges two live profiles: the older survives, the other becomes a redirect to it. Returns the survivor. */
   merge(a: string, b: string, rules: IdentityRules, now: number): string {
-    const [survivor, loser] = isOlder(this.live(a), this.live(b))
+    const [survivor, loser] = this.survives(this.live(a), this.live(b))
       ? [this.live(a), this.live(b)]
       : [this.live(b), this.live(a)];
     mergeProfiles(survivor, loser, rules);
@@ -295,6 +295,18 @@ export class WorkingGraph {
       profileId: this.resolve(this.links.get(key) ?? ''),
     }));
     return { creates, updates, redirects, links };
+  }
+
+  /**
+   * Whether `a` survives a merge with `b`. A profile created by this plan was never stored, so it is the newer
+   * whatever the clocks say (its `createdAt` may equal a stored one's to the millisecond, or precede it when
+   * another writer's clock runs ahead): a stored profile always survives it, and no stored profile becomes a
+   * redirect to one just made. Otherwise the older survives.
+   */
+  private survives(a: LiveProfile, b: LiveProfile): boolean {
+    const aIsNew = this.entries.get(a.profileId)?.stored === undefined;
+    const bIsNew = this.entries.get(b.profileId)?.stored === undefined;
+    return aIsNew === bIsNew ? isOlder(a, b) : bIsNew;
   }
 
   /** Identities read pointing at a merged profile: shortcuts to their survivor. */

@@ -205,7 +205,12 @@ export function minimizeBfgs(
       next = evaluate(candidate);
       if (next.value <= current.value + 1e-4 * step * slope) break;
       step /= 2;
-      if (step < 1e-20) return { point: x, value: current.value, evaluations, converged: false };
+      if (step < 1e-20) {
+        // No step decreases f: converged if the full step promised less than f's rounding noise (a sum of many
+        // terms near its minimum, where which one is "lower" depends on the order of the terms), else stuck.
+        const converged = Math.abs(slope) <= ROUNDING_NOISE * (1 + Math.abs(current.value));
+        return { point: x, value: current.value, evaluations, converged };
+      }
     }
     const s = candidate.map((value, i) => value - (x[i] as number));
     const y = next.gradient.map((value, i) => value - (g[i] as number));
@@ -223,6 +228,9 @@ export function minimizeBfgs(
   }
   return { point: x, value: current.value, evaluations, converged: false };
 }
+
+/** Relative size of the rounding error of a likelihood summed over many rows, as BFGS's line search sees it. */
+const ROUNDING_NOISE = 1e-10;
 
 /** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1 / (yᵀs). */
 function bfgsUpdate(h: number[][], s: number[], y: number[], sy: number): number[][] {

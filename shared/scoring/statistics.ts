@@ -109,8 +109,20 @@ export class SpendStatisticsBuilder {
     this.#customers += weight;
   }
 
+  /** Rows in (x, zbar) order, so that a fit does not depend on the order customers were added in. */
   build(): SpendStatistics {
-    return { x: this.#x, zbar: this.#zbar, weight: this.#weight, customers: this.#customers };
+    const order = this.#x.map((_, i) => i);
+    order.sort(
+      (i, j) =>
+        (this.#x[i] as number) - (this.#x[j] as number) ||
+        (this.#zbar[i] as number) - (this.#zbar[j] as number),
+    );
+    return {
+      x: order.map((i) => this.#x[i] as number),
+      zbar: order.map((i) => this.#zbar[i] as number),
+      weight: order.map((i) => this.#weight[i] as number),
+      customers: this.#customers,
+    };
   }
 }
 

@@ -11,6 +11,7 @@ import { identityResolution } from './identity-resolution.ts';
 import { importThroughput } from './import.ts';
 import type { BenchSection } from './report.ts';
 import { scoringBenchmark } from './scoring.ts';
+import { scoringJobBench } from './scoring-job.ts';
 
 export const benchSections: readonly BenchSection[] = [
   // First, while nothing else runs: it measures CPU time on one core.
@@ -21,5 +22,6 @@ export const benchSections: readonly BenchSection[] = [
   costPerMillionEvents,
   importThroughput,
   scoringBenchmark,
+  scoringJobBench,
   analyticsBench,
 ];

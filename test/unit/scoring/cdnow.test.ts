@@ -188,6 +188,24 @@ describe('Gamma-Gamma on the CDNOW repeat buyers', () => {
     expect(Math.abs(fit.logLikelihood - -4055.9177)).toBeLessThanOrEqual(0.00005);
   });
 
+  it('fits the same parameters whatever order the customers are added in', () => {
+    // Prepare: the same repeat buyers, forwards and backwards (the SQL summaries come in profile-id order).
+    const snapshots = purchaseHistories(sampleTransactions()).map(
+      (history) => snapshotAt(history, calibrationEnd, 'weeks') as CustomerSnapshot,
+    );
+    const forwards = new SpendStatisticsBuilder();
+    const backwards = new SpendStatisticsBuilder();
+    for (const snapshot of snapshots) forwards.add(snapshot.x, snapshot.zbar);
+    for (const snapshot of [...snapshots].reverse()) backwards.add(snapshot.x, snapshot.zbar);
+
+    // Act
+    const [a, b] = [fitGammaGamma(forwards.build()), fitGammaGamma(backwards.build())];
+
+    // Assess
+    expect(b.parameters).toEqual(a.parameters);
+    expect(b.evaluations).toBe(a.evaluations);
+  });
+
   it('moves γ by less than 0.01 when zbar is rounded to cents, as in the summary file', () => {
     // Prepare
     const { spend } = readSummaryFile(readFileSync(cdnowFiles.summaryWithSpend), 'summary.csv', 'weeks', [

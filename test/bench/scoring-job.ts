@@ -1,0 +1,519 @@
+/**
+ * The scoring job at scale (docs/scoring.md, "Scale"): one million buyers' orders in a lake
+ * (scoring-job-lake.ts), and `runScoringJob` run on them exactly as the `score` function runs it, with DuckDB
+ * for the SQL, the lake write kept in memory and the profiles metered by DynamoDB's billing rules
+ * (scoring-job-writeback.ts). The ports are wrapped to mark when each stage starts and ends:
+ *
+ * - aggregation: customer-summary.sql; then the models are fitted until training-occasions.sql is sent;
+ * - churn training, scoring and the lake rows until the first `scores` object is written; the lake write
+ *   (Parquet encoding and puts) until the partition is listed; the write-back until the job returns.
+ *
+ * After the run the fit and the scoring pass are timed once more on their own, on the run's own summaries
+ * (kept as four integers per buyer), for the fit time, the distinct (x, t_x, T) rows and customers/s on one
+ * core. The memory is sampled at every port call (the JavaScript runs between them); a sample of the job's
+ * writes is replayed on DynamoDB Local through the real adapter to check the rule-based units.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { DuckDbSqlEngine } from '../../shared/adapters/duckdb-sql-engine.ts';
+import type { ObjectStore, QueryResult, SqlEngine, StoredObject } from '../../shared/ports.ts';
+import { awsListPrices } from '../../shared/pricing.ts';
+import { fitBgNbd } from '../../shared/scoring/bgnbd.ts';
+import { trainChurnModel } from '../../shared/scoring/churn.ts';
+import { fitGammaGamma } from '../../shared/scoring/gamma-gamma.ts';
+import type { CustomerSnapshot } from '../../shared/scoring/history.ts';
+import { runScoringJob } from '../../shared/scoring/job.ts';
+import { trainingHistories } from '../../shared/scoring/job-summaries.ts';
+import { scoreSnapshots } from '../../shared/scoring/score.ts';
+import { Random } from '../../shared/scoring/simulate.ts';
+import { PurchaseStatisticsBuilder, SpendStatisticsBuilder } from '../../shared/scoring/statistics.ts';
+import { dayNumber } from '../../shared/scoring/time.ts';
+import { count, mib, usd } from './format.ts';
+import type { BenchSection, Target } from './report.ts';
+import { writeOrdersLake } from './scoring-job-lake.ts';
+import {
+  MeteredScoreWriter,
+  type WriteBackUnits,
+  writeBackOnDynamoDbLocal,
+} from './scoring-job-writeback.ts';
+
+/** `CDP_BENCH_SCORING_JOB_BUYERS` runs a smaller job (a quick check of the section). */
+const buyers = Number(process.env.CDP_BENCH_SCORING_JOB_BUYERS || 1_000_000);
+const otherEvents = buyers;
+const asOf = '2026-11-22';
+const localSampleProfiles = 2_000;
+const lambdaLimitSeconds = 900;
+const lambdaMemoryMb = 2048;
+const fitTargetSeconds = 5;
+const scoringTargetPerSecond = 100_000;
+/** Athena's GetQueryResults returns at most 1,000 rows a page, one page per call, in sequence. */
+const athenaRowsPerPage = 1000;
+const horizon = { amount: 39, unit: 'weeks' } as const;
+/**
+ * Assumed AWS latencies for the Lambda estimate, not measured here: a GetQueryResults page, a BatchGetItem of
+ * 100 profiles and an UpdateItem, each from a function in the table's region.
+ */
+const assumedLatencySeconds = { athenaPage: 0.2, batchGet: 0.015, updateItem: 0.005 } as const;
+/** The job's defaults: profiles per BatchGetItem, UpdateItems in flight (ScoringJobOptions.writeConcurrency). */
+const readBatch = 100;
+const writeConcurrency = 8;
+
+export interface ScoringJobBenchResult {
+  readonly buyers: number;
+  readonly lake: {
+    readonly orders: number;
+    readonly otherEvents: number;
+    readonly identityLinks: number;
+    readonly drawSeconds: number;
+    readonly writeSeconds: number;
+  };
+  readonly customers: number;
+  readonly churnModel: string;
+  /** Wall time of each stage of the one job run (see the module comment). */
+  readonly stages: {
+    readonly aggregationSeconds: number;
+    readonly fitSeconds: number;
+    readonly trainingQuerySeconds: number;
+    readonly churnScoreRowsSeconds: number;
+    readonly lakeWriteSeconds: number;
+    readonly writeBackSeconds: number;
+    readonly totalSeconds: number;
+  };
+  /** Garbage-collection pauses: in the whole run, in its map + fit stage, and in the timings alone. */
+  readonly gcSeconds: { readonly job: number; readonly jobFit: number; readonly fitAndScoringAlone: number };
+  readonly summaryRows: number;
+  readonly trainingRows: number;
+  readonly athenaResultPages: number;
+  readonly scoresLake: { readonly objects: number; readonly bytes: number };
+  /**
+   * The run in a Lambda function, estimated: the stages measured here with the write-back at the assumed AWS
+   * latencies instead of in memory, and Athena's result pages read one after another (Athena's own query time
+   * taken as DuckDB's).
+   */
+  readonly lambdaEstimate: {
+    readonly assumedLatencySeconds: typeof assumedLatencySeconds;
+    readonly athenaPagesSeconds: number;
+    readonly writeBackSeconds: number;
+    readonly totalSeconds: number;
+  };
+  /** Timed again on their own after the run. */
+  readonly fit: {
+    readonly distinctPurchaseRows: number;
+    readonly distinctSpendRows: number;
+    readonly bgnbdSeconds: number;
+    readonly gammaGammaSeconds: number;
+    readonly seconds: number;
+  };
+  readonly scoringPerSecond: number;
+  readonly writeBack: WriteBackUnits & {
+    readonly writeUsd: number;
+    readonly readUsd: number;
+    readonly localSample: Awaited<ReturnType<typeof writeBackOnDynamoDbLocal>>;
+  };
+  readonly memory: {
+    /** JavaScript heap in use before the run, and its highest sample during it. */
+    readonly heapBeforeBytes: number;
+    readonly heapPeakBytes: number;
+    /** Heap in use at each stage boundary (the marks of the module comment). */
+    readonly heapAtStages: Readonly<Record<string, number>>;
+    readonly heapLimitBytes: number;
+    readonly rssPeakBytes: number;
+    /** The process's high-water mark (getrusage), generation and DuckDB included. */
+    readonly maxRssBytes: number;
+  };
+}
+
+export const scoringJobBench: BenchSection<ScoringJobBenchResult> = {
+  name: 'scoringJob',
+  title:
+    'Scoring job: 1 million buyers from a DuckDB lake through runScoringJob (aggregation, fit, score, write)',
+  async run(context) {
+    const root = mkdtempSync(join(tmpdir(), 'cdp-bench-scoring-job-'));
+    const removeRoot = context.onCleanup(() => rmSync(root, { recursive: true, force: true }));
+    try {
+      const lakeDir = join(root, 's3', 'lake');
+      mkdirSync(lakeDir, { recursive: true });
+      const lake = await writeOrdersLake({
+        lakeDir,
+        workDir: root,
+        buyers,
+        otherEvents,
+        asOf,
+        random: new Random(20051),
+      });
+
+      const memory = new MemorySampler();
+      const gc = new GcPauses();
+      const marks = new Marks();
+      const engine = new MarkedSqlEngine(await DuckDbSqlEngine.open({ lakeDir }), marks, memory);
+      const store = new CountingObjectStore(marks, memory);
+      const writer = new MeteredScoreWriter(localSampleProfiles, () => {
+        marks.once('writeBackStart');
+        memory.sample();
+      });
+      const heapBeforeBytes = process.memoryUsage().heapUsed;
+      marks.set('start');
+      const summary = await (async () => {
+        try {
+          return await runScoringJob({ engine, lake: store, profiles: writer }, { asOf, now: new Date() });
+        } finally {
+          await engine.close();
+        }
+      })();
+      marks.set('end');
+      memory.sample();
+
+      const stages = {
+        aggregationSeconds: marks.between('start', 'summaryEnd'),
+        fitSeconds: marks.between('summaryEnd', 'trainingStart'),
+        trainingQuerySeconds: marks.between('trainingStart', 'trainingEnd'),
+        churnScoreRowsSeconds: marks.between('trainingEnd', 'firstPut'),
+        lakeWriteSeconds: marks.between('firstPut', 'list'),
+        writeBackSeconds: marks.between('list', 'end'),
+        totalSeconds: marks.between('start', 'end'),
+      };
+      const jobGcSeconds = await gc.secondsBetween(marks.at('start'), marks.at('end'));
+      const fitGcSeconds = await gc.secondsBetween(marks.at('summaryEnd'), marks.at('trainingStart'));
+      const aloneStart = performance.now();
+      const alone = timeFitAndScoring(engine.captured);
+      const aloneGcSeconds = await gc.secondsBetween(aloneStart, performance.now());
+      gc.stop();
+      const units = writer.units();
+      const { usdPerMillionWriteRequestUnits, usdPerMillionReadRequestUnits } = awsListPrices.dynamodb;
+      const localSample = await writeBackOnDynamoDbLocal(
+        writer.sample,
+        join(root, 'local'),
+        context.onCleanup,
+      );
+
+      const athenaResultPages =
+        Math.ceil(engine.captured.x.length / athenaRowsPerPage) +
+        Math.ceil(engine.captured.trainingRows.length / athenaRowsPerPage);
+      const athenaPagesSeconds = athenaResultPages * assumedLatencySeconds.athenaPage;
+      const writeBackSeconds =
+        Math.ceil(units.reads / readBatch) * assumedLatencySeconds.batchGet +
+        (units.writes * assumedLatencySeconds.updateItem) / writeConcurrency;
+      const result: ScoringJobBenchResult = {
+        buyers,
+        lake,
+        customers: summary.customers,
+        churnModel: summary.churnModel,
+        stages,
+        gcSeconds: { job: jobGcSeconds, jobFit: fitGcSeconds, fitAndScoringAlone: aloneGcSeconds },
+        summaryRows: engine.captured.x.length,
+        trainingRows: engine.captured.trainingRows.length,
+        athenaResultPages,
+        scoresLake: { objects: store.objects, bytes: store.bytes },
+        lambdaEstimate: {
+          assumedLatencySeconds,
+          athenaPagesSeconds,
+          writeBackSeconds,
+          totalSeconds: stages.totalSeconds - stages.writeBackSeconds + athenaPagesSeconds + writeBackSeconds,
+        },
+        fit: alone.fit,
+        scoringPerSecond: alone.scoringPerSecond,
+        writeBack: {
+          ...units,
+          writeUsd: (units.writeUnits / 1e6) * usdPerMillionWriteRequestUnits,
+          readUsd: (units.readUnits / 1e6) * usdPerMillionReadRequestUnits,
+          localSample,
+        },
+        memory: {
+          heapBeforeBytes,
+          heapPeakBytes: memory.heapPeak,
+          heapAtStages: marks.heapAt,
+          heapLimitBytes: getHeapStatistics().heap_size_limit,
+          rssPeakBytes: memory.rssPeak,
+          maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        },
+      };
+      return { result, summary: summaryLines(result), targets: targetsOf(result) };
+    } finally {
+      await removeRoot();
+    }
+  },
+};
+
+function summaryLines(r: ScoringJobBenchResult): string[] {
+  const s = r.stages;
+  const wb = r.writeBack;
+  const local = wb.localSample;
+  return [
+    `lake: ${count(r.lake.orders)} orders of ${count(r.buyers)} buyers + ${count(r.lake.otherEvents)} web events, ` +
+      `${count(r.lake.identityLinks)} identity links; drawn in ${r.lake.drawSeconds.toFixed(1)} s, written in ${r.lake.writeSeconds.toFixed(1)} s`,
+    `job: ${count(r.customers)} customers, churn model ${r.churnModel}, ${s.totalSeconds.toFixed(1)} s in all`,
+    `  aggregation (DuckDB) ${s.aggregationSeconds.toFixed(1)} s; map + fit ${s.fitSeconds.toFixed(1)} s; ` +
+      `training query ${s.trainingQuerySeconds.toFixed(1)} s (${count(r.trainingRows)} occasions)`,
+    `  churn training + scoring + rows ${s.churnScoreRowsSeconds.toFixed(1)} s; lake write ${s.lakeWriteSeconds.toFixed(1)} s ` +
+      `(${r.scoresLake.objects} objects, ${mib(r.scoresLake.bytes)}); write-back ${s.writeBackSeconds.toFixed(1)} s (in memory)`,
+    `fit alone: ${count(r.fit.distinctPurchaseRows)} distinct (x, t_x, T), ${count(r.fit.distinctSpendRows)} (x, zbar); ` +
+      `BG/NBD ${r.fit.bgnbdSeconds.toFixed(2)} s + Gamma-Gamma ${r.fit.gammaGammaSeconds.toFixed(2)} s`,
+    `scoring alone: ${count(r.scoringPerSecond)} customers/s on one core`,
+    `write-back (first run, every score new): ${count(wb.writes)} UpdateItem, ${count(wb.writeUnits)} write units ` +
+      `(${usd(wb.writeUsd)}), ${count(wb.readUnits)} read units (${usd(wb.readUsd)}); items ${wb.itemBytes.min}–${wb.itemBytes.max} bytes`,
+    `  DynamoDB Local, ${count(local.profiles)} of them: ${local.reportedWriteUnits} write / ${local.reportedReadUnits} read units reported, ` +
+      `${local.ruleWriteUnits} / ${local.ruleReadUnits} by the rules, ${local.seconds.toFixed(1)} s`,
+    `in Lambda, estimated: ${r.lambdaEstimate.totalSeconds.toFixed(0)} s of ${lambdaLimitSeconds} ` +
+      `(${r.athenaResultPages} Athena result pages ${r.lambdaEstimate.athenaPagesSeconds.toFixed(0)} s, write-back ` +
+      `${r.lambdaEstimate.writeBackSeconds.toFixed(0)} s at ${writeConcurrency} writes in flight)`,
+    `garbage collection: ${r.gcSeconds.job.toFixed(1)} s of the run (${r.gcSeconds.jobFit.toFixed(1)} s in map + fit), ` +
+      `${r.gcSeconds.fitAndScoringAlone.toFixed(1)} s in the timings alone`,
+    `heap at the stages: ${Object.entries(r.memory.heapAtStages)
+      .map(([name, bytes]) => `${name} ${mib(bytes)}`)
+      .join(', ')}; limit ${mib(r.memory.heapLimitBytes)}`,
+    `memory: heap ${mib(r.memory.heapBeforeBytes)} before, peak ${mib(r.memory.heapPeakBytes)}; rss peak ` +
+      `${mib(r.memory.rssPeakBytes)} (process high-water ${mib(r.memory.maxRssBytes)}, DuckDB and the generator included)`,
+  ];
+}
+
+function targetsOf(r: ScoringJobBenchResult): Target[] {
+  const jobHeap = r.memory.heapPeakBytes - r.memory.heapBeforeBytes;
+  return [
+    {
+      name: 'scoring job: BG/NBD + Gamma-Gamma fit on the sufficient statistics of 1M lake customers, seconds',
+      target: `<= ${fitTargetSeconds}`,
+      actual: r.fit.seconds,
+      met: r.fit.seconds <= fitTargetSeconds,
+    },
+    {
+      name: 'scoring job: scoring throughput, customers/s on one core',
+      target: `>= ${scoringTargetPerSecond}`,
+      actual: r.scoringPerSecond,
+      met: r.scoringPerSecond >= scoringTargetPerSecond,
+    },
+    {
+      name: 'scoring job: 1M customers in one Lambda invocation, estimated seconds (assumed AWS latencies)',
+      target: `<= ${lambdaLimitSeconds}`,
+      actual: r.lambdaEstimate.totalSeconds,
+      met: r.lambdaEstimate.totalSeconds <= lambdaLimitSeconds,
+    },
+    {
+      name: `scoring job: JavaScript heap the run adds for 1M customers, MB (function memory ${lambdaMemoryMb} MB)`,
+      target: `<= ${lambdaMemoryMb}`,
+      actual: jobHeap / 2 ** 20,
+      met: jobHeap / 2 ** 20 <= lambdaMemoryMb,
+    },
+  ];
+}
+
+/** The run's summaries, four integers per buyer, and the training rows, to time fit and scoring alone. */
+interface Captured {
+  readonly x: number[];
+  readonly txDays: number[];
+  readonly tDays: number[];
+  readonly repeatCents: number[];
+  readonly totalCents: number[];
+  trainingRows: readonly Readonly<Record<string, unknown>>[];
+}
+
+function timeFitAndScoring(captured: Captured): {
+  fit: ScoringJobBenchResult['fit'];
+  scoringPerSecond: number;
+} {
+  const purchases = new PurchaseStatisticsBuilder('weeks');
+  const spend = new SpendStatisticsBuilder();
+  const snapshots: CustomerSnapshot[] = captured.x.map((x, i) => {
+    const txDays = captured.txDays[i] as number;
+    const tDays = captured.tDays[i] as number;
+    const repeatCents = captured.repeatCents[i] as number;
+    return {
+      customerId: `c${i}`,
+      x,
+      tx: txDays / 7,
+      T: tDays / 7,
+      zbar: x === 0 ? 0 : repeatCents / x / 100,
+      occasions: x + 1,
+      daysSinceLast: tDays - txDays,
+      tenureDays: tDays,
+      totalSpend: (captured.totalCents[i] as number) / 100,
+      repeatCents,
+      attributeMeans: [],
+    };
+  });
+  for (const snapshot of snapshots) {
+    purchases.add(snapshot.x, snapshot.tx, snapshot.T);
+    if (snapshot.zbar > 0) spend.add(snapshot.x, snapshot.zbar);
+  }
+  const purchaseStatistics = purchases.build();
+  const spendStatistics = spend.build();
+  let started = performance.now();
+  const bgnbd = fitBgNbd(purchaseStatistics);
+  const bgnbdSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const gammaGamma = fitGammaGamma(spendStatistics);
+  const gammaGammaSeconds = (performance.now() - started) / 1000;
+
+  const asOfDay = dayNumber(asOf) as number;
+  const churn = trainChurnModel(trainingHistories(captured.trainingRows), asOfDay, { horizon });
+  const options = { asOfDay, horizon, timeUnit: 'weeks' } as const;
+  // Warm up on a slice, so that the measurement is of optimised code, as the job's pass mostly is.
+  scoreSnapshots(snapshots.slice(0, 20_000), { bgnbd, gammaGamma, churn }, options);
+  started = performance.now();
+  scoreSnapshots(snapshots, { bgnbd, gammaGamma, churn }, options);
+  const scoringSeconds = (performance.now() - started) / 1000;
+  return {
+    fit: {
+      distinctPurchaseRows: purchaseStatistics.x.length,
+      distinctSpendRows: spendStatistics.x.length,
+      bgnbdSeconds,
+      gammaGammaSeconds,
+      seconds: bgnbdSeconds + gammaGammaSeconds,
+    },
+    scoringPerSecond: snapshots.length / scoringSeconds,
+  };
+}
+
+/** Named instants of the run, with the heap in use at each; `once` keeps the first. */
+class Marks {
+  readonly #at = new Map<string, number>();
+  readonly heapAt: Record<string, number> = {};
+
+  set(name: string): void {
+    this.#at.set(name, performance.now());
+    this.heapAt[name] = process.memoryUsage().heapUsed;
+  }
+
+  at(name: string): number {
+    const time = this.#at.get(name);
+    if (time === undefined) throw new Error(`no mark ${name}`);
+    return time;
+  }
+
+  once(name: string): void {
+    if (!this.#at.has(name)) this.set(name);
+  }
+
+  between(from: string, to: string): number {
+    const start = this.#at.get(from);
+    const end = this.#at.get(to);
+    if (start === undefined || end === undefined)
+      throw new Error(`no mark ${start === undefined ? from : to}`);
+    return (end - start) / 1000;
+  }
+}
+
+/**
+ * Garbage-collection pauses, from V8's performance entries (delivered later, stamped with their start), to
+ * tell how much of a stage was spent collecting: a heap near its limit collects again and again.
+ */
+class GcPauses {
+  readonly #pauses: { start: number; duration: number }[] = [];
+  readonly #observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      this.#pauses.push({ start: entry.startTime, duration: entry.duration });
+  });
+
+  constructor() {
+    this.#observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Seconds of pauses that started between the two instants (performance.now() values). */
+  async secondsBetween(from: number, to: number): Promise<number> {
+    // Let the observer deliver the last entries.
+    await new Promise((resolve) => setImmediate(resolve));
+    return (
+      this.#pauses
+        .filter((pause) => pause.start >= from && pause.start < to)
+        .reduce((sum, pause) => sum + pause.duration, 0) / 1000
+    );
+  }
+
+  stop(): void {
+    this.#observer.disconnect();
+  }
+}
+
+/** The highest heap and resident set seen at the samples. */
+class MemorySampler {
+  heapPeak = 0;
+  rssPeak = 0;
+
+  sample(): void {
+    const { heapUsed, rss } = process.memoryUsage();
+    this.heapPeak = Math.max(this.heapPeak, heapUsed);
+    this.rssPeak = Math.max(this.rssPeak, rss);
+  }
+}
+
+/** DuckDB, marking the job's two queries and keeping their figures (not their row objects) for later. */
+class MarkedSqlEngine implements SqlEngine {
+  readonly captured: Captured = {
+    x: [],
+    txDays: [],
+    tDays: [],
+    repeatCents: [],
+    totalCents: [],
+    trainingRows: [],
+  };
+  readonly #inner: SqlEngine;
+  readonly #marks: Marks;
+  readonly #memory: MemorySampler;
+
+  constructor(inner: SqlEngine, marks: Marks, memory: MemorySampler) {
+    this.#inner = inner;
+    this.#marks = marks;
+    this.#memory = memory;
+  }
+
+  async query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<QueryResult> {
+    const training = sql.includes('training_profiles') || /\bsampled\b/.test(sql);
+    if (training) this.#marks.set('trainingStart');
+    this.#memory.sample();
+    const result = await this.#inner.query(sql, params);
+    this.#memory.sample();
+    if (training) {
+      this.#marks.set('trainingEnd');
+      this.captured.trainingRows = result.rows;
+    } else {
+      this.#marks.set('summaryEnd');
+      for (const row of result.rows) {
+        this.captured.x.push(Number(row.x));
+        this.captured.txDays.push(Number(row.t_x_days));
+        this.captured.tDays.push(Number(row.t_days));
+        this.captured.repeatCents.push(Number(row.repeat_cents));
+        this.captured.totalCents.push(Number(row.total_cents));
+      }
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
+
+/** The lake bucket as the job writes it: counts the objects and bytes of the puts, keeps none. */
+class CountingObjectStore implements ObjectStore {
+  objects = 0;
+  bytes = 0;
+  readonly #marks: Marks;
+  readonly #memory: MemorySampler;
+
+  constructor(marks: Marks, memory: MemorySampler) {
+    this.#marks = marks;
+    this.#memory = memory;
+  }
+
+  async put(_key: string, body: Uint8Array): Promise<void> {
+    this.#marks.once('firstPut');
+    this.#memory.sample();
+    this.objects += 1;
+    this.bytes += body.byteLength;
+  }
+
+  async get(): Promise<Uint8Array | undefined> {
+    return undefined;
+  }
+
+  /** The job lists the partition once, after its puts: no earlier run's objects to replace. */
+  list(): AsyncIterable<StoredObject> {
+    this.#marks.set('list');
+    this.#memory.sample();
+    return (async function* () {})();
+  }
+
+  async delete(): Promise<void> {}
+}
