@@ -241,7 +241,6 @@ export const functions = {
     streams: { events: 'write' },
     // readwrite: the runs (checkpoint, summary, rejects) are kept beside the files.
     buckets: { imports: 'readwrite' },
-    tables: { sources: 'read' },
     files: ['cdp.config.json', 'mappings'],
   },
   land: {

@@ -12,12 +12,13 @@ export interface AdminApiOptions {
   readonly 'data-dir'?: string;
 }
 
-/** One admin API call; resolves with the JSON body, or `undefined` for a 404. */
+/** One admin API call, with `body` as JSON if given; resolves with the JSON answer, or `undefined` for a 404. */
 export async function callAdminApi(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: AdminApiOptions,
   io: CliIo,
+  body?: unknown,
 ): Promise<unknown> {
   const dataDir = options['data-dir'];
   const paths = localPaths(dataDir ? { ...io.env, CDP_DATA_DIR: dataDir } : io.env);
@@ -31,19 +32,26 @@ export async function callAdminApi(
   const target = new URL(path, url);
   let response: Response;
   try {
-    response = await fetch(target, { method, headers: { authorization: `Bearer ${token}` } });
+    response = await fetch(target, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   } catch (error) {
     throw new CliUsageError(`cannot reach ${target.origin}: is the platform running (npm start)?`, {
       cause: error,
     });
   }
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  const answer = (await response.json().catch(() => ({}))) as { message?: string };
   if (response.status === 404) return undefined;
   if (response.status === 401 || response.status === 403)
     throw new CliUsageError(`${target.origin} refused the admin token`);
   if (!response.ok)
-    throw new CliUsageError(`${target.origin} answered ${response.status}: ${body.message ?? ''}`);
-  return body;
+    throw new CliUsageError(`${target.origin} answered ${response.status}: ${answer.message ?? ''}`);
+  return answer;
 }
 
 /** The API of the platform running on this data dir, if one is (it writes its endpoints at start). */

@@ -17,6 +17,7 @@ import {
 } from '../../shared/analytics/parameters.ts';
 import { type Analysis, analyses as registeredAnalyses } from '../../shared/analytics/registry.ts';
 import { loadSqlTemplate, renderSql } from '../../shared/analytics/sql-template.ts';
+import { wrapWords } from '../../shared/wrap.ts';
 import { pascalCase } from './records.ts';
 
 /** Athena's limits of a named query's fields. */
@@ -228,16 +229,5 @@ function fitDescription(note: string, description: string, parameters: string): 
 
 /** Lines of at most 110 characters, broken at spaces, for the comment atop the query. */
 function wrap(text: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
-    if (line !== '' && line.length + 1 + word.length > 110) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
+  return wrapWords(text, 110);
 }

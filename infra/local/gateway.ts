@@ -39,9 +39,10 @@ export interface GatewayOptions {
   readonly adminToken: string;
   /**
    * Answers `POST /_local/schedules/{function}` (admin only, local only): runs a scheduled function now,
-   * queued behind a run in progress, as `aws lambda invoke` would run it in AWS (`npx cdp run`).
+   * queued behind a run in progress, as `aws lambda invoke` would run it in AWS (`npx cdp run`, `npx cdp
+   * score`); a JSON object body adds its fields to the scheduled event (e.g. `{"asOf": "2026-11-22"}`).
    */
-  readonly runScheduled?: (functionName: string) => Promise<unknown>;
+  readonly runScheduled?: (functionName: string, input: Record<string, unknown>) => Promise<unknown>;
 }
 
 const LOCAL_SCHEDULE_PATH = /^\/_local\/schedules\/([a-z][a-zA-Z0-9]*)$/;
@@ -143,16 +144,30 @@ async function runSchedule(
   request: IncomingMessage,
   response: ServerResponse,
   functionName: string,
-  run: (functionName: string) => Promise<unknown>,
+  run: (functionName: string, input: Record<string, unknown>) => Promise<unknown>,
   options: GatewayOptions,
 ): Promise<void> {
-  request.resume();
   if (!isAdmin(request.headers.authorization, options.adminToken)) {
+    request.resume();
     send(response, 401, { message: 'Unauthorized' });
     return;
   }
+  const body = await readBody(request);
+  let input: unknown = {};
   try {
-    send(response, 200, { functionName, result: (await run(functionName)) ?? null });
+    if (body !== undefined && body.length > 0) input = JSON.parse(body.toString('utf8'));
+  } catch {
+    input = undefined;
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    send(response, 400, { functionName, message: 'the body must be a JSON object (or empty)' });
+    return;
+  }
+  try {
+    send(response, 200, {
+      functionName,
+      result: (await run(functionName, input as Record<string, unknown>)) ?? null,
+    });
   } catch (error) {
     options.log('scheduled run failed', { function: functionName, error: String(error) });
     const message = error instanceof Error ? error.message : String(error);

@@ -159,7 +159,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       health: () => ({ ready: Object.values(ready).every(Boolean), components: { ...ready } }),
       log,
       adminToken: secrets.adminToken,
-      runScheduled: (functionName) => scheduler.run(functionName),
+      runScheduled: (functionName, input) => scheduler.run(functionName, new Date(), input),
     });
     ready.gateway = true;
     stoppers.unshift(() => gateway.close());

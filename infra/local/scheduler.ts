@@ -44,8 +44,15 @@ export class Scheduler {
     }
   }
 
-  /** Runs a scheduled function now (what `aws scheduler` cannot do, and tests and the CLI need). */
-  async run(functionName: string, time: Date = new Date()): Promise<unknown> {
+  /**
+   * Runs a scheduled function now (what `aws scheduler` cannot do, and tests and the CLI need); `input` adds
+   * fields to the event, as a schedule's input or `aws lambda invoke --payload` would.
+   */
+  async run(
+    functionName: string,
+    time: Date = new Date(),
+    input: Record<string, unknown> = {},
+  ): Promise<unknown> {
     const fn = this.functions.find((candidate) => candidate.functionName === functionName);
     if (!fn) throw new Error(`no scheduled function named ${functionName}`);
     // Runs of one function queue behind each other, however many callers ask at once.
@@ -55,7 +62,7 @@ export class Scheduler {
       .then(() => {
         const identity = functionIdentity(fn.functionName, fn.memoryMb, fn.timeoutSeconds);
         const context = lambdaContext(identity, Date.now() + fn.timeoutSeconds * 1000);
-        return invokeWithTimeout(fn.handler, { time: time.toISOString() }, context, identity);
+        return invokeWithTimeout(fn.handler, { ...input, time: time.toISOString() }, context, identity);
       });
     this.running.set(functionName, run);
     try {

@@ -1,7 +1,9 @@
 /**
  * The lake's `scores` table (shared/lake/schema.ts): one partition per as-of date, written whole by a run as
  * `scores/dt=<as-of>/run-<run>-NNNN.parquet`. A re-run for the same date replaces the partition: its files are
- * written first and the earlier runs' files of that partition deleted after, so the date never reads empty;
+ * written first and the earlier runs' files of that partition deleted after, so the date never reads empty.
+ * Only earlier runs' files (run ids sort by start time) are deleted: of two runs that overlap, the later one
+ * removes the other's files, never the reverse, so the partition is never left empty;
  * should the run stop in between, the next run for that date removes the leftovers. (A query in that gap may
  * count a person twice; `run_id` tells the runs apart.) No pending-compaction marker is written: the files are
  * already whole, so the compactor leaves them alone.
@@ -54,7 +56,8 @@ export async function writeScoresPartition(
   const written = new Set(keys);
   const stale: string[] = [];
   for await (const object of store.list(partitionPrefix(scoresTable, dt))) {
-    if (!written.has(object.key)) stale.push(object.key);
+    const run = /\/run-([0-9a-z]+)-\d+\.parquet$/.exec(object.key)?.[1];
+    if (!written.has(object.key) && (run === undefined || run < runId)) stale.push(object.key);
   }
   if (stale.length > 0) await store.delete(stale);
   return { keys, rows: rows.length, replaced: stale.length };

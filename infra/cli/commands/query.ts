@@ -18,6 +18,7 @@ import {
 import { type Analysis, analyses, findAnalysis } from '../../../shared/analytics/registry.ts';
 import { prepareAnalysis, runAnalysis } from '../../../shared/analytics/run.ts';
 import type { QueryResult, SqlEngine } from '../../../shared/ports.ts';
+import { wrapWords } from '../../../shared/wrap.ts';
 import { localBucketDir, localPaths } from '../../local/paths.ts';
 import type { BucketName } from '../../topology.ts';
 import { type CliCommand, type CliIo, CliUsageError } from '../command.ts';
@@ -197,7 +198,7 @@ export function formatAnalysisList(list: readonly Analysis[]): string {
     );
     return [
       `${analysis.name} — ${analysis.title}`,
-      ...wrap(analysis.description, 100).map((line) => `  ${line}`),
+      ...wrapWords(analysis.description, 100).map((line) => `  ${line}`),
       `  parameters (name, type, default, meaning):`,
       ...lines,
     ].join('\n');
@@ -215,21 +216,6 @@ function defaultHtmlFile(target: QueryTarget): string {
     .replaceAll(':', '')
     .replace(/\.\d+Z$/, 'Z');
   return `cdp-${target.kind === 'analysis' ? target.name : 'query'}-${stamp}.html`;
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
 }
 
 function parseOptions(args: readonly string[]) {

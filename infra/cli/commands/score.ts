@@ -1,20 +1,10 @@
 /**
- * `cdp score [--as-of DATE]`: runs the scoring job (shared/scoring/job.ts) now, in this process, against the
- * running local platform: DuckDB over its lake folder, its S3 and DynamoDB emulators (found through the data
- * dir's endpoints.json, which `npm start` writes). What the daily `score` function does, for a date of your
- * choice; a re-run for a date replaces that date's scores partition.
+ * `cdp score [--as-of DATE]`: runs the platform's daily `score` function now on the running local platform
+ * (through its scheduler, like `cdp run score`, so it never overlaps a scheduled run), for a date of your
+ * choice, and prints its summary. A re-run for a date replaces that date's scores partition.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine.ts';
-import { DynamoDbProfileStore } from '../../../shared/adapters/dynamodb-profile-store.ts';
-import { S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
-import { lastCompleteDay, runScoringJob, type ScoringRunSummary } from '../../../shared/scoring/job.ts';
-import { EMULATOR_CREDENTIALS } from '../../local/emulators.ts';
-import { LOCAL_REGION } from '../../local/lambda-invoke.ts';
-import { type LocalPaths, localBucketDir, localPaths } from '../../local/paths.ts';
-import type { BucketName, TableName } from '../../topology.ts';
+import type { ScoringRunSummary } from '../../../shared/scoring/job.ts';
+import { callAdminApi } from '../admin-api.ts';
 import { type CliCommand, CliUsageError } from '../command.ts';
 import { dateOption, parseOptions } from './score-file.ts';
 
@@ -28,12 +18,11 @@ function does the same as of yesterday. See docs/scoring.md.
 Options:
   --as-of YYYY-MM-DD   score as of the end of this UTC day (default: yesterday, as the schedule does)
   --format text|json   the summary as text (default) or the job's JSON
+  --url <url>          the platform's API (default: the running local platform's, else http://localhost:$PORT)
+  --token <token>      the admin token (default: $CDP_ADMIN_TOKEN, else the local data dir's)
   --data-dir <dir>     the local data dir (default: $CDP_DATA_DIR or .cdp)
   -h, --help           print this help
 `;
-
-const lakeBucket: BucketName = 'lake';
-const profilesTable: TableName = 'profiles';
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -44,6 +33,8 @@ export const scoreCommand: CliCommand = {
       {
         'as-of': { type: 'string' },
         format: { type: 'string', default: 'text' },
+        url: { type: 'string' },
+        token: { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -58,29 +49,17 @@ export const scoreCommand: CliCommand = {
     if (format !== 'text' && format !== 'json') {
       throw new CliUsageError(`--format must be text or json, not '${String(format)}'`);
     }
-    const now = new Date();
-    const asOf = values['as-of'] === undefined ? lastCompleteDay(now) : values['as-of'];
-    dateOption('as-of', asOf);
-
-    const paths = localPaths({ ...io.env, CDP_DATA_DIR: values['data-dir'] ?? io.env.CDP_DATA_DIR });
-    const endpoints = localEndpoints(paths);
-    const engine = await DuckDbSqlEngine.open({ lakeDir: localBucketDir(paths, lakeBucket) });
-    let summary: ScoringRunSummary;
-    try {
-      summary = await runScoringJob(
-        {
-          engine,
-          lake: new S3ObjectStore({ client: s3Client(endpoints.s3), bucket: lakeBucket }),
-          profiles: new DynamoDbProfileStore({
-            client: dynamoDbClient(endpoints.dynamodb),
-            tableName: profilesTable,
-          }),
-        },
-        { asOf, now },
-      );
-    } finally {
-      await engine.close();
-    }
+    const asOf = values['as-of'];
+    if (asOf !== undefined) dateOption('as-of', asOf);
+    const answer = (await callAdminApi(
+      'POST',
+      '/_local/schedules/score',
+      values,
+      io,
+      asOf ? { asOf } : {},
+    )) as { result?: ScoringRunSummary } | undefined;
+    const summary = answer?.result;
+    if (summary === undefined) throw new CliUsageError('the platform has no score function');
     io.stdout(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
     return 0;
   },
@@ -103,32 +82,4 @@ export function formatSummary(summary: ScoringRunSummary): string {
     `segments: ${segments || '-'}`,
     '',
   ].join('\n');
-}
-
-function localEndpoints(paths: LocalPaths): { s3: string; dynamodb: string } {
-  if (existsSync(paths.endpoints)) {
-    const endpoints = JSON.parse(readFileSync(paths.endpoints, 'utf8')) as Record<string, unknown>;
-    if (typeof endpoints.s3 === 'string' && typeof endpoints.dynamodb === 'string') {
-      return { s3: endpoints.s3, dynamodb: endpoints.dynamodb };
-    }
-  }
-  throw new CliUsageError(
-    `no running local platform found (${paths.endpoints} is missing): start it with npm start, or set CDP_DATA_DIR (or --data-dir)`,
-  );
-}
-
-// Clients for the emulators, configured as the local runtime configures the functions' (aws-clients.ts).
-function s3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: EMULATOR_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
-
-function dynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
 }

@@ -3,7 +3,7 @@ import { type Gateway, startGateway } from '../../../infra/local/gateway.ts';
 
 describe("the local gateway's schedule route", () => {
   let gateway: Gateway | undefined;
-  const runs: string[] = [];
+  const runs: { name: string; input: Record<string, unknown> }[] = [];
 
   afterEach(async () => {
     await gateway?.close();
@@ -17,17 +17,21 @@ describe("the local gateway's schedule route", () => {
       health: () => ({ ready: true, components: {} }),
       log: () => undefined,
       adminToken: 'adm_secret',
-      runScheduled: async (name) => {
+      runScheduled: async (name, input) => {
         if (name !== 'compact') throw new Error(`no scheduled function named ${name}`);
-        runs.push(name);
+        runs.push({ name, input });
         return { partitions: [] };
       },
     });
     return gateway;
   }
 
-  const post = (url: string, token?: string) =>
-    fetch(url, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const post = (url: string, token?: string, body?: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(body === undefined ? {} : { body }),
+    });
 
   it('runs the named scheduled function for the admin and answers with what it returned', async () => {
     // Prepare
@@ -39,7 +43,22 @@ describe("the local gateway's schedule route", () => {
     // Assess
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ functionName: 'compact', result: { partitions: [] } });
-    expect(runs).toEqual(['compact']);
+    expect(runs).toEqual([{ name: 'compact', input: {} }]);
+  });
+
+  it("adds a JSON object body's fields to the scheduled event, and refuses any other body", async () => {
+    // Prepare
+    const { url } = await start();
+
+    // Act
+    const withInput = await post(`${url}/_local/schedules/compact`, 'adm_secret', '{"asOf":"2026-11-22"}');
+    const notAnObject = await post(`${url}/_local/schedules/compact`, 'adm_secret', '["2026-11-22"]');
+    const notJson = await post(`${url}/_local/schedules/compact`, 'adm_secret', 'asOf=2026-11-22');
+
+    // Assess
+    expect(withInput.status).toBe(200);
+    expect([notAnObject.status, notJson.status]).toEqual([400, 400]);
+    expect(runs).toEqual([{ name: 'compact', input: { asOf: '2026-11-22' } }]);
   });
 
   it('runs nothing without the admin token', async () => {
