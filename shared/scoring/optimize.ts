@@ -197,6 +197,12 @@ export function minimizeBfgs(
       direction = g.map((component) => -component);
       slope = dot(direction, g);
     }
+    // Converged when the full quasi-Newton step promises less decrease than f's rounding noise: a likelihood
+    // summed over a million customers carries more noise (special functions, summation) than the gradient
+    // test's tolerance allows near the minimum, where steps would only shuffle the last bits.
+    if (Math.abs(slope) <= ROUNDING_NOISE * (1 + Math.abs(current.value))) {
+      return { point: x, value: current.value, evaluations, converged: true };
+    }
     let step = 1;
     let next = current;
     let candidate = x;
@@ -205,12 +211,7 @@ export function minimizeBfgs(
       next = evaluate(candidate);
       if (next.value <= current.value + 1e-4 * step * slope) break;
       step /= 2;
-      if (step < 1e-20) {
-        // No step decreases f: converged if the full step promised less than f's rounding noise (a sum of many
-        // terms near its minimum, where which one is "lower" depends on the order of the terms), else stuck.
-        const converged = Math.abs(slope) <= ROUNDING_NOISE * (1 + Math.abs(current.value));
-        return { point: x, value: current.value, evaluations, converged };
-      }
+      if (step < 1e-20) return { point: x, value: current.value, evaluations, converged: false };
     }
     const s = candidate.map((value, i) => value - (x[i] as number));
     const y = next.gradient.map((value, i) => value - (g[i] as number));
@@ -229,8 +230,8 @@ export function minimizeBfgs(
   return { point: x, value: current.value, evaluations, converged: false };
 }
 
-/** Relative size of the rounding error of a likelihood summed over many rows, as BFGS's line search sees it. */
-const ROUNDING_NOISE = 1e-10;
+/** Relative rounding noise of a likelihood summed over many rows: decreases below it are not progress. */
+const ROUNDING_NOISE = 1e-13;
 
 /** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1 / (yᵀs). */
 function bfgsUpdate(h: number[][], s: number[], y: number[], sy: number): number[][] {
