@@ -184,6 +184,8 @@ export const funnelAnalysis: Analysis = {
       kind: 'strings',
       minItems: 2,
       maxItems: maxFunnelSteps,
+      // The e-commerce spec's purchase funnel, so the analysis runs on a shop's data without any parameter.
+      default: ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'],
       description: 'the steps in order: event names, page or screen names, or page paths',
     },
     {

@@ -86,11 +86,16 @@ describe('cdp query <analysis>', () => {
       }
     }
     expect(io.out()).toMatch(/^ {4}timeout_minutes +integer 1\.\.1440 +30 +minutes without an event/m);
-    expect(io.out()).toMatch(/^ {4}steps +list of 2\.\.10 strings +required +the steps in order/m);
+    expect(io.out()).toMatch(
+      /^ {4}steps +list of 2\.\.10 strings +Product Viewed,Product Added,Checkout Started,Order Completed +the steps in order/m,
+    );
   });
 
   it.each([
-    [['funnel'], "cdp query: parameter 'steps' is required\n"],
+    [
+      ['funnel', '--param', 'steps=Home'],
+      'cdp query: parameter \'steps\' must be a list of 2 to 10 strings, not "Home"\n',
+    ],
     [['sessions', '--param', 'timeout=5'], "cdp query: unknown parameter 'timeout' (parameters: from, to, "],
     [['sessions', '--param', 'grain=year'], "cdp query: parameter 'grain' must be one of day, week, month, "],
     [
