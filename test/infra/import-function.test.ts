@@ -67,9 +67,10 @@ describe('the import function', () => {
     // Assess
     expect(properties.Timeout).toBe(900);
     expect(Object.keys(properties.Environment.Variables)).toEqual(
-      expect.arrayContaining(['IMPORTS_BUCKET', 'EVENTS_STREAM_NAME', 'SOURCES_TABLE']),
+      expect.arrayContaining(['IMPORTS_BUCKET', 'EVENTS_STREAM_NAME']),
     );
     expect(properties.Environment.Variables).not.toHaveProperty('LAKE_BUCKET');
+    expect(properties.Environment.Variables).not.toHaveProperty('SOURCES_TABLE');
   });
 
   it('may write to the events stream but not read it, and may not touch the lake', () => {
