@@ -91,6 +91,12 @@ export interface FunctionSpec {
    * shipped beside the bundle in AWS (the task root), read from the project locally.
    */
   readonly files?: readonly string[];
+  /**
+   * Reads secrets at cold start from AWS Secrets Manager, by names under `prefix` (in AWS: the environment
+   * variable `CDP_SECRETS_PREFIX` and GetSecretValue on exactly those names). The local runtime sets neither:
+   * there the secrets are environment variables (infra/local/secrets.ts).
+   */
+  readonly secrets?: { readonly prefix: string };
 }
 
 export const streams = {
@@ -229,6 +235,8 @@ export const functions = {
     streams: { events: 'write' },
     tables: { sources: 'read' },
     files: ['cdp.config.json', 'mappings'],
+    // The webhook sources' secrets: `<prefix><reference>` for each `sources[].webhook.secret`.
+    secrets: { prefix: 'cdp/webhooks/' },
   },
   import: {
     entry: 'functions/import/handler.ts',

@@ -18,6 +18,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { SETTINGS_ENV } from '../../shared/config/env.ts';
 import type { RuntimeSettings } from '../../shared/config/settings.ts';
+import { SECRETS_PREFIX_ENV } from '../../shared/import/webhook-secrets.ts';
 import {
   type Access,
   type BucketName,
@@ -33,6 +34,7 @@ import { FunctionSchedule } from './function-schedule.ts';
 import { grantLakeQueries, type LakeQueryTarget } from './lake-query-access.ts';
 import { suppressGrantWildcards } from './nag-suppressions.ts';
 import { pascalCase } from './records.ts';
+import { grantSecretsUnder } from './secret-access.ts';
 import { streamEventSource } from './stream-event-source.ts';
 
 /**
@@ -142,6 +144,10 @@ export class PlatformFunction extends Construct {
       encrypts = true;
       environment[lakeQueryEnv.workgroup] = target.workGroupName;
       environment[lakeQueryEnv.database] = target.databaseName;
+    }
+    if (spec.secrets) {
+      grantSecretsUnder(this.role, spec.secrets.prefix);
+      environment[SECRETS_PREFIX_ENV] = spec.secrets.prefix;
     }
 
     this.function = new NodejsFunction(this, 'Function', {

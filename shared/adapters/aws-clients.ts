@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -17,6 +18,7 @@ const emulated = (service: 'S3' | 'KINESIS' | 'DYNAMODB', env: NodeJS.ProcessEnv
 let kinesis: KinesisClient | undefined;
 let s3: S3Client | undefined;
 let dynamodb: DynamoDBClient | undefined;
+let secretsManager: SecretsManagerClient | undefined;
 
 export function kinesisClient(env: NodeJS.ProcessEnv = process.env): KinesisClient {
   // The Kinesis client defaults to HTTP/2, which only SubscribeToShard needs and kinesalite does not speak.
@@ -43,6 +45,16 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 export function dynamoDbClient(env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5_000), ...defaultRegion(env) });
   return dynamodb;
+}
+
+/** Read at cold start only (the webhook secrets), where a short timeout beats a function stuck at start. */
+export function secretsManagerClient(env: NodeJS.ProcessEnv = process.env): SecretsManagerClient {
+  secretsManager ??= new SecretsManagerClient({
+    maxAttempts: 3,
+    requestHandler: handler(3_000),
+    ...defaultRegion(env),
+  });
+  return secretsManager;
 }
 
 /**
