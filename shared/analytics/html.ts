@@ -446,24 +446,31 @@ function kpisChart(rows: readonly Row[]): string {
   return figure('Rates per channel', `<p class="legend">${legend}</p>${groups}`);
 }
 
-/** Per item, its viewers as a bar: the buyers' part blue, the rest (viewed, not bought) red. */
+/**
+ * Per item viewed (or term searched), its viewers (searchers) as a bar: the buyers' part blue, the rest (did
+ * not buy) red.
+ */
 function notBoughtChart(rows: readonly Row[]): string {
-  const max = Math.max(1, ...rows.map((row) => num(row.viewers)));
+  const searched = rows.some((row) => row.searchers !== undefined);
+  const who = searched ? 'searchers' : 'viewers';
+  const people = (row: Row) => num(searched ? row.searchers : row.viewers);
+  const max = Math.max(1, ...rows.map(people));
   const groups = rows
     .map((row) => {
-      const item = String(row.item);
+      const item = String(searched ? row.term : row.item);
       const buyers = num(row.buyers);
-      const missed = num(row.viewed_not_bought);
+      const missed = num(searched ? row.searched_not_bought : row.viewed_not_bought);
       return (
-        `<div class="channel" title="${escapeHtml(`${item}: ${num(row.viewers)} viewers, ${buyers} bought, ${missed} did not (${percent(row.not_bought_rate)})`)}">` +
+        `<div class="channel" title="${escapeHtml(`${item}: ${people(row)} ${who}, ${buyers} bought, ${missed} did not (${percent(row.not_bought_rate)})`)}">` +
         `<div class="channel-name">${escapeHtml(item)}</div><div class="bar-row">` +
         `<div class="bar-fill" style="width:${fixed((buyers / max) * 100)}%;background:#3b7dd8"></div>` +
         `<div class="bar-fill" style="width:${fixed((missed / max) * 100)}%;background:#c0563f"></div>` +
-        `<span>${missed} of ${num(row.viewers)} did not buy</span></div></div>`
+        `<span>${missed} of ${people(row)} did not buy</span></div></div>`
       );
     })
     .join('');
-  return figure('Viewers per item: bought (blue) and not bought (red)', groups);
+  const title = searched ? 'Searchers per term' : 'Viewers per item';
+  return figure(`${title}: bought (blue) and not bought (red)`, groups);
 }
 
 function sequencesChart(rows: readonly Row[]): string {

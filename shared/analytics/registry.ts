@@ -563,6 +563,26 @@ export const viewedNotBoughtAnalysis: Analysis = {
   chart: 'not_bought',
 };
 
+export const searchedNotBoughtAnalysis: Analysis = {
+  name: 'searched_not_bought',
+  title: 'Searched, not bought',
+  description:
+    'Per search term (Products Searched, its query lower-cased): the people who searched it ' +
+    'between from and to, and how many completed an order (any Order Completed: a search names no product) at ' +
+    'or after one of those searches, within window_days. Rows: the top terms by searchers who did not buy: ' +
+    'term, searches, searchers, buyers, searched_not_bought, not_bought_rate = searched_not_bought / searchers.',
+  sqlFile: 'searched_not_bought.sql',
+  parameters: [
+    from(29, 'the searches'),
+    until('the searches'),
+    windowDays('days after a search within which an order counts', 7),
+    top(50, 10_000, 'search terms to return, the most searchers who did not buy first'),
+  ],
+  derived: (values) => ({ scan_to: addDays(String(values.to), Number(values.window_days)) }),
+  check: dateOrder,
+  chart: 'not_bought',
+};
+
 export const purchaseSequencesAnalysis: Analysis = {
   name: 'purchase_sequences',
   title: 'Purchase sequences',
@@ -604,6 +624,7 @@ export const analyses: readonly Analysis[] = [
   preferencesAnalysis,
   channelKpisAnalysis,
   viewedNotBoughtAnalysis,
+  searchedNotBoughtAnalysis,
   purchaseSequencesAnalysis,
 ];
 

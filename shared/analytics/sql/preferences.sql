@@ -17,29 +17,19 @@ WITH scanned AS (
     type,
     event,
     channel,
-    marketing_channel,
-    utm_source,
-    traits,
     properties,
     CASE WHEN event = 'Order Completed' THEN json_array_length(json_extract(properties, '$.products')) END
-      AS line_count
-  FROM events_stitched
-  WHERE dt BETWEEN :from AND :to
-    AND type IN ('track', 'page', 'screen', 'identify')
-    AND profile_id IS NOT NULL
-),
--- One segment per person, as an aggregate over their events (a window over every event costs far more).
-segments AS (
-  SELECT
-    profile_id,
+      AS line_count,
     CASE :segment_by
       WHEN 'none' THEN 'all'
       WHEN 'first_marketing_channel' THEN coalesce(
-        min_by(coalesce(marketing_channel, '(not set)'), CASE WHEN type <> 'identify' THEN ts END),
+        min_by(coalesce(marketing_channel, '(not set)'), CASE WHEN type <> 'identify' THEN "timestamp" END)
+          OVER (PARTITION BY profile_id),
         '(not set)'
       )
       WHEN 'first_utm_source' THEN coalesce(
-        min_by(coalesce(utm_source, '(not set)'), CASE WHEN type <> 'identify' THEN ts END),
+        min_by(coalesce(utm_source, '(not set)'), CASE WHEN type <> 'identify' THEN "timestamp" END)
+          OVER (PARTITION BY profile_id),
         '(not set)'
       )
       ELSE coalesce(
@@ -47,14 +37,16 @@ segments AS (
           json_extract_scalar(traits, concat('$.', coalesce(:trait, '_'))),
           CASE
             WHEN type = 'identify' AND json_extract_scalar(traits, concat('$.', coalesce(:trait, '_'))) IS NOT NULL
-              THEN ts
+              THEN "timestamp"
           END
-        ),
+        ) OVER (PARTITION BY profile_id),
         '(not set)'
       )
     END AS segment
-  FROM scanned
-  GROUP BY profile_id
+  FROM events_stitched
+  WHERE dt BETWEEN :from AND :to
+    AND type IN ('track', 'page', 'screen', 'identify')
+    AND profile_id IS NOT NULL
 ),
 -- One row per view and per distinct value of an order (a view and a channel unnest to their one line 0).
 interactions AS (
@@ -71,10 +63,7 @@ interactions AS (
       ELSE json_extract_scalar(s.properties, concat('$.', :dimension))
     END AS value
   FROM (
-    SELECT scanned.*, segments.segment
-    FROM scanned
-    JOIN segments ON segments.profile_id = scanned.profile_id
-    WHERE scanned.type = 'track' AND scanned.event IN ('Product Viewed', 'Order Completed')
+    SELECT * FROM scanned WHERE type = 'track' AND event IN ('Product Viewed', 'Order Completed')
   ) AS s
   CROSS JOIN UNNEST(
     sequence(0, CASE WHEN :dimension = 'channel' THEN 0 ELSE greatest(coalesce(s.line_count, 1), 1) - 1 END)

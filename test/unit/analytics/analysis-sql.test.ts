@@ -47,6 +47,7 @@ const commonFunctions = new Set([
   'json_extract_scalar', // shim
   'lag',
   'lead',
+  'lower',
   'lpad',
   'max',
   'min',
