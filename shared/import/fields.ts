@@ -9,6 +9,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isJsonObject } from '../events/json.ts';
 import type { Json } from '../events/model.ts';
 import { hasFourDigitYear } from '../events/timestamps.ts';
+import { sha256Hex } from '../identity/hashing.ts';
 import { type DateParser, dateParser } from './datetime.ts';
 import type { FieldSpec, ValueType } from './mapping.ts';
 import { currencyOfMarker, isCurrencyCode, parseDecimal, splitMoney } from './numbers.ts';
@@ -182,7 +183,8 @@ function compileCleaning(spec: FieldSpec, as: ValueType): (text: string) => stri
   return (text) => {
     let cleaned = halfWidth ? toHalfWidth(text) : text;
     if (trim) cleaned = cleaned.trim();
-    return caseOf === undefined ? cleaned : caseOf(cleaned);
+    if (caseOf !== undefined) cleaned = caseOf(cleaned);
+    return spec.hash === 'sha256' && cleaned !== '' ? sha256Hex(cleaned) : cleaned;
   };
 }
 

@@ -50,6 +50,11 @@ export const fieldSpecSchema = z
     /** Full-width digits, letters and signs to ASCII. @default true for every `as` but string and json */
     halfWidth: z.boolean().optional(),
     case: z.enum(['lower', 'upper', 'title']).optional(),
+    /**
+     * Replaces the cleaned text by its SHA-256 (hex): for ids built from personal data (`email-{email}`), so the
+     * lake's id columns do not carry the plain value. Only for text (`as` string), without lookup or split.
+     */
+    hash: z.literal('sha256').optional(),
     /** Replaces the cleaned text by the table's value, used as it is. */
     lookup: z.record(z.string(), json).optional(),
     /** What a text the lookup table lacks does. @default reject */
@@ -92,6 +97,8 @@ export const fieldSpecSchema = z
     const sources = [spec.column, spec.template, spec.value].filter((s) => s !== undefined).length;
     if (sources !== 1) problem('give exactly one of column, template or value', 'column');
     const as = spec.as ?? 'string';
+    if (spec.hash !== undefined && (as !== 'string' || spec.lookup !== undefined || spec.split !== undefined))
+      problem('applies to text (as string) without lookup or split', 'hash');
     if (spec.decimal !== undefined && !numeric.includes(as))
       problem('applies to number, integer, amount', 'decimal');
     for (const key of ['min', 'max'] as const) {

@@ -37,6 +37,23 @@ describe('reading a field from a row', () => {
     expect(readings).toEqual(['Green tea', ' x ', 'ABC123', 'ＡＢＣ', 'CNY', 'cash', 'Ann Smith']);
   });
 
+  it('hashes the cleaned text when asked, and refuses a hash on anything but plain text', () => {
+    // Act
+    const hashed = readField(
+      { template: 'email-{e}', case: 'lower', hash: 'sha256' },
+      { e: 'Ann@Example.COM' },
+    );
+    const refused = [
+      fieldSpecSchema.safeParse({ column: 'a', hash: 'sha256', as: 'number' }).success,
+      fieldSpecSchema.safeParse({ column: 'a', hash: 'sha256', split: ',' }).success,
+      fieldSpecSchema.safeParse({ column: 'a', hash: 'sha256', lookup: { a: 'b' } }).success,
+    ];
+
+    // Assess: SHA-256 of "email-ann@example.com" (the template's text, lower-cased), from `sha256sum`.
+    expect(hashed).toBe('a00bb09e11e93a7fcf9598b38e73bf52de43b479e9df9931afaa4d3d85473232');
+    expect(refused).toEqual([false, false, false]);
+  });
+
   it('concatenates columns and constants with a template, and sets constants as they are', () => {
     // Act
     const readings = [
