@@ -104,7 +104,6 @@ async function bulkImport(
   }
   if (body.byteLength === 0) return failure(400, 'empty body');
   const result = await run(configured, body, format, runId, deps);
-  if (result === 'not-stored') return notStored();
   if (result.summary.status === 'failed') return failedRun(result.summary, deps);
   deps.logger.info('bulk import', { source: name, rows: result.summary.rows });
   return importAnswer(bulkStatus(result), result);
@@ -142,7 +141,6 @@ async function webhook(
   }
   if (ndjson.byteLength === 0) return importAnswer(200, emptyResult(configured));
   const result = await run(configured, ndjson, 'ndjson', runId, deps);
-  if (result === 'not-stored') return notStored();
   if (result.summary.status === 'failed') return failedRun(result.summary, deps);
   if (result.summary.rows.rejected > 0) {
     deps.logger.warn('webhook events rejected', {
@@ -154,29 +152,15 @@ async function webhook(
   return importAnswer(200, result);
 }
 
-/** Imports through the source's mapping; `not-stored` when the stream did not take every event. */
-async function run(
+/** Imports through the source's mapping, the same import `cdp import` runs. */
+function run(
   source: IngestSource,
   body: Uint8Array,
   format: RequestFormat,
   runId: string,
   deps: IngestHandlerDependencies,
-): Promise<RequestImportResult | 'not-stored'> {
-  let streamFailed = false;
-  // The import reports a stream failure as a failed run; the client must hear 503 (send again), not 400.
-  const stream: EventStream = {
-    put: async (records) => {
-      try {
-        const result = await deps.stream.put(records);
-        if (result.failed.length > 0) streamFailed = true;
-        return result;
-      } catch (error) {
-        streamFailed = true;
-        throw error;
-      }
-    },
-  };
-  const result = await importRequestBody(
+): Promise<RequestImportResult> {
+  return importRequestBody(
     {
       body,
       format,
@@ -187,21 +171,23 @@ async function run(
       runId,
     },
     {
-      stream,
+      stream: deps.stream,
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.maxRejects ? { maxRejects: deps.maxRejects } : {}),
     },
   );
-  if (streamFailed) {
-    deps.logger.error('events not stored', { source: source.name });
-    return 'not-stored';
-  }
-  return result;
 }
 
-/** A run that stopped: the caller hears why when the input is at fault; a platform fault stays in the log. */
+/**
+ * A run that stopped: the caller hears why when the input is at fault and to send again (503) when the stream
+ * did not take the events; a platform fault stays in the log.
+ */
 function failedRun(summary: ImportSummary, deps: IngestHandlerDependencies): HttpResult {
   if (summary.errorKind === 'input') return failure(400, summary.error ?? 'cannot read the body');
+  if (summary.errorKind === 'stream') {
+    deps.logger.error('events not stored', { source: summary.source, error: summary.error });
+    return notStored();
+  }
   deps.logger.error('import run failed', { runId: summary.runId, error: summary.error });
   return failure(500, 'internal error');
 }

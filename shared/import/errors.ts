@@ -17,8 +17,8 @@ export class EventsNotStoredError extends ImportError {
   readonly failed: number;
   readonly total: number;
 
-  constructor(failed: number, total: number) {
-    super(`${failed} of ${total} records of a batch were not stored on the stream`);
+  constructor(failed: number, total: number, options?: ErrorOptions) {
+    super(`${failed} of ${total} records of a batch were not stored on the stream`, options);
     this.failed = failed;
     this.total = total;
   }

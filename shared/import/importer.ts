@@ -155,7 +155,7 @@ class ImportRun {
     this.#counts = mutableCounts(this.#stored);
 
     let status: ImportStatus = 'completed';
-    let error: { message: string; kind: 'input' | 'internal' } | undefined;
+    let error: { message: string; kind: NonNullable<ImportSummary['errorKind']> } | undefined;
     try {
       const interrupted = await this.#readAll();
       if (interrupted) status = 'interrupted';
@@ -170,7 +170,11 @@ class ImportRun {
       error = {
         message: caught instanceof Error ? caught.message : String(caught),
         kind:
-          caught instanceof ImportError && !(caught instanceof EventsNotStoredError) ? 'input' : 'internal',
+          caught instanceof EventsNotStoredError
+            ? 'stream'
+            : caught instanceof ImportError
+              ? 'input'
+              : 'internal',
       };
       // What was read before the failure is still worth keeping, unless the stream is what failed or the
       // failure came while re-reading rows an earlier run stored (its checkpoint is further on).
@@ -295,7 +299,12 @@ class ImportRun {
     // In order, one put per batch: a record is only ever acknowledged after every record before it.
     for (let start = 0; start < this.#batch.length && !this.#request.dryRun; start += this.#batchSize) {
       const batch = this.#batch.slice(start, start + this.#batchSize);
-      const { failed } = await this.#deps.stream.put(batch);
+      let failed: readonly unknown[];
+      try {
+        ({ failed } = await this.#deps.stream.put(batch));
+      } catch (error) {
+        throw new EventsNotStoredError(batch.length, batch.length, { cause: error });
+      }
       if (failed.length > 0) throw new EventsNotStoredError(failed.length, batch.length);
     }
     this.#batch = [];
@@ -326,7 +335,7 @@ class ImportRun {
 
   #summary(
     status: ImportStatus,
-    error: { message: string; kind: 'input' | 'internal' } | undefined,
+    error: { message: string; kind: NonNullable<ImportSummary['errorKind']> } | undefined,
   ): ImportSummary {
     // A failed run reports what its last checkpoint stored: that is where the next run goes on from.
     const counts = status === 'failed' ? this.#stored : frozenCounts(this.#counts);

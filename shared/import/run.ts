@@ -72,10 +72,11 @@ export interface ImportSummary {
   /** Why a failed run stopped. */
   readonly error?: string;
   /**
-   * Who is at fault for a failed run: the input or its mapping (`input`: the caller can fix it), or the
-   * platform (`internal`: its message is for operators, not for an HTTP caller).
+   * Why a run failed: the input or its mapping (`input`: the sender can fix it), the events stream refusing
+   * records (`stream`: send again later; nothing is doubled), or the platform (`internal`: its message is for
+   * operators, not for an HTTP caller).
    */
-  readonly errorKind?: 'input' | 'internal';
+  readonly errorKind?: 'input' | 'stream' | 'internal';
   readonly input: string;
   readonly source: string;
   readonly channel: Channel;

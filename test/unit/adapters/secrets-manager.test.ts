@@ -1,25 +1,15 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretReadError, SecretsManagerSecretStore } from '../../../shared/adapters/secrets-manager.ts';
+import { stubbedClient, testClientConfig } from '../../fixtures/stubbed-client.ts';
 
-/** A real client whose `send` answers from the test, with every command sent kept in `sent`. */
-function stubbedClient(answer: (command: unknown) => unknown) {
-  const client = new SecretsManagerClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
-  const sent: unknown[] = [];
-  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
-    sent.push(command);
-    return answer(command);
-  });
-  return { client, sent };
-}
+const stubbedClientOf = (answer: (command: unknown) => unknown) =>
+  stubbedClient(new SecretsManagerClient(testClientConfig), answer);
 
 describe('SecretsManagerSecretStore', () => {
   it('reads the string value of the secret by its name', async () => {
     // Prepare
-    const { client, sent } = stubbedClient(() => ({ $metadata: {}, SecretString: 'whs_1' }));
+    const { client, sent } = stubbedClientOf(() => ({ $metadata: {}, SecretString: 'whs_1' }));
     const store = new SecretsManagerSecretStore({ client });
 
     // Act
@@ -37,7 +27,7 @@ describe('SecretsManagerSecretStore', () => {
     const refusal = Object.assign(new Error('Secrets Manager can’t find the specified secret.'), {
       name: 'ResourceNotFoundException',
     });
-    const { client } = stubbedClient(() => {
+    const { client } = stubbedClientOf(() => {
       throw refusal;
     });
     const store = new SecretsManagerSecretStore({ client });
@@ -53,7 +43,10 @@ describe('SecretsManagerSecretStore', () => {
 
   it('refuses a binary secret without revealing its bytes', async () => {
     // Prepare
-    const { client } = stubbedClient(() => ({ $metadata: {}, SecretBinary: new Uint8Array([122, 113, 57]) }));
+    const { client } = stubbedClientOf(() => ({
+      $metadata: {},
+      SecretBinary: new Uint8Array([122, 113, 57]),
+    }));
     const store = new SecretsManagerSecretStore({ client });
 
     // Act

@@ -5,9 +5,8 @@
  */
 import { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine.ts';
 import { prepareAnalysis, runAnalysis } from '../../../shared/analytics/run.ts';
-import { eventsTable } from '../../../shared/lake/schema.ts';
 import type { QueryResult } from '../../../shared/ports.ts';
-import { type LakeValue, type TempLake, tempLake, writeLakeObject } from '../query/lake-fixture.ts';
+import { type LakeValue, type TempLake, tempLake, writeEventsByDay } from '../query/lake-fixture.ts';
 
 export type EventRow = Record<string, LakeValue>;
 
@@ -48,14 +47,7 @@ export interface AnalyticsLake {
 /** Writes the events into a fresh lake, one object per UTC day (the dt partition), and opens DuckDB on it. */
 export async function analyticsLake(events: readonly EventRow[]): Promise<AnalyticsLake> {
   const lake = await tempLake();
-  const byDay = new Map<string, EventRow[]>();
-  for (const row of events) {
-    const day = (row.timestamp as Date).toISOString().slice(0, 10);
-    byDay.set(day, [...(byDay.get(day) ?? []), row]);
-  }
-  for (const [day, rows] of byDay) {
-    writeLakeObject(lake.lakeDir, eventsTable, `events/dt=${day}/part.parquet`, rows);
-  }
+  writeEventsByDay(lake.lakeDir, events);
   const engine = await DuckDbSqlEngine.open({ lakeDir: lake.lakeDir });
   return {
     engine,

@@ -279,6 +279,24 @@ describe('POST /v1/import/{source}', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('2');
   });
+
+  it('answers 503, not 500, when putting on the stream throws', async () => {
+    // Prepare
+    const { handler } = setup({
+      stream: {
+        put: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      },
+    });
+
+    // Act
+    const response = await handler(request('import', 'esp', espLines, ndjson));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(String(response.body)).not.toContain('ProvisionedThroughput');
+  });
 });
 
 describe('POST /v1/webhooks/{source}: SendGrid', () => {

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { ObjectDeleteError, S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
-import { stubbedS3Client } from '../../fixtures/stubbed-s3-client.ts';
+import { stubbedS3Client } from '../../fixtures/stubbed-client.ts';
 
 describe('S3ObjectStore', () => {
   it('lists every page of a prefix', async () => {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BasicType, type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
-import type { LakeColumnType, LakeTable } from '../../../shared/lake/schema.ts';
+import { eventsTable, type LakeColumnType, type LakeTable } from '../../../shared/lake/schema.ts';
 
 export interface TempLake {
   /** What CDP_DATA_DIR would be. */
@@ -55,4 +55,16 @@ export function writeLakeObject(
     join(lakeDir, `${key}._S3rver_metadata.json`),
     '{"content-type":"application/vnd.apache.parquet"}',
   );
+}
+
+/** Writes event rows as the lake holds them: one Parquet object per UTC day of `timestamp` (the dt partition). */
+export function writeEventsByDay(lakeDir: string, events: readonly Record<string, LakeValue>[]): void {
+  const byDay = new Map<string, Record<string, LakeValue>[]>();
+  for (const row of events) {
+    const day = (row.timestamp as Date).toISOString().slice(0, 10);
+    byDay.set(day, [...(byDay.get(day) ?? []), row]);
+  }
+  for (const [day, rows] of byDay) {
+    writeLakeObject(lakeDir, eventsTable, `events/dt=${day}/part.parquet`, rows);
+  }
 }

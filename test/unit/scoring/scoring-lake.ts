@@ -1,8 +1,7 @@
 /** Hand-built lakes for the scoring job's tests: events one Parquet object per UTC day, DuckDB on them. */
 import { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine.ts';
-import { eventsTable } from '../../../shared/lake/schema.ts';
 import type { Transaction } from '../../../shared/scoring/history.ts';
-import { type TempLake, tempLake, writeLakeObject } from '../query/lake-fixture.ts';
+import { type TempLake, tempLake, writeEventsByDay } from '../query/lake-fixture.ts';
 
 export type EventRow = Record<string, string | number | Date | null>;
 
@@ -11,14 +10,7 @@ export async function lakeOf(
   events: readonly EventRow[],
 ): Promise<{ lake: TempLake; engine: DuckDbSqlEngine }> {
   const lake = await tempLake();
-  const byDay = new Map<string, EventRow[]>();
-  for (const row of events) {
-    const day = (row.timestamp as Date).toISOString().slice(0, 10);
-    byDay.set(day, [...(byDay.get(day) ?? []), row]);
-  }
-  for (const [day, rows] of byDay) {
-    writeLakeObject(lake.lakeDir, eventsTable, `events/dt=${day}/part.parquet`, rows);
-  }
+  writeEventsByDay(lake.lakeDir, events);
   return { lake, engine: await DuckDbSqlEngine.open({ lakeDir: lake.lakeDir }) };
 }
 
