@@ -271,21 +271,41 @@ export const functions = {
   resolve: {
     entry: 'functions/resolve/handler.ts',
     description:
-      'Resolves identities of the events on the stream into the identity graph and unified profiles',
+      'Resolves the identities of the events on the stream into the identity graph within seconds: new people, links, merges',
     memoryMb: 1024,
     timeoutSeconds: 120,
     triggers: [
       {
         ...eventsConsumer,
-        // A person's events in one batch cost one profile write: a larger window coalesces more of them.
+        // Identity work only: it writes when the graph changes, so a short window costs reads, not writes.
         batchSize: 1000,
-        maxBatchingWindowSeconds: 10,
+        maxBatchingWindowSeconds: 1,
         retryAttempts: 5,
       },
     ],
     streams: { events: 'read' },
     buckets: { lake: 'write' },
     // suppressions: reads erased identities, and counts the late events it drops on their entries.
+    tables: { profiles: 'readwrite', suppressions: 'readwrite' },
+  },
+  activity: {
+    entry: 'functions/activity/handler.ts',
+    description:
+      "Folds each person's events into their profile: traits, activity, counters, orders, consent, recent events",
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    triggers: [
+      {
+        ...eventsConsumer,
+        // A person's events in one batch cost one profile write: the longest window (5 min) and the largest
+        // batch coalesce a session's events into one or two writes (docs/identity.md#cost).
+        batchSize: 10_000,
+        maxBatchingWindowSeconds: 300,
+        retryAttempts: 5,
+      },
+    ],
+    streams: { events: 'read' },
+    buckets: { lake: 'write' },
     tables: { profiles: 'readwrite', suppressions: 'readwrite' },
   },
   profiles: {

@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { describeErasure, type ErasureDependencies, requestErasure } from '../../shared/privacy/erase.ts';
 import { ErasureJobConflictError } from '../../shared/privacy/errors.ts';
 import { InvalidProfileRequestError } from '../../shared/profiles/errors.ts';
-import { findProfile, parseLimit, recentEventsOf } from '../../shared/profiles/lookup.ts';
+import { findProfile, parseLimit, recentEventsOf, withScores } from '../../shared/profiles/lookup.ts';
 import type { ProfileReader } from '../../shared/profiles/ports.ts';
 import { profileView } from '../../shared/profiles/view.ts';
 
@@ -95,7 +95,7 @@ async function answer(
   const limit = isEvents ? parseLimit(event.queryStringParameters?.limit) : 0;
   const profile = await findProfile(deps.profiles, idType, idValue, deps.rules);
   if (profile === undefined) return json(404, { message: 'no profile has this identifier' });
-  if (!isEvents) return json(200, profileView(profile, deps.rules));
+  if (!isEvents) return json(200, profileView(await withScores(deps.profiles, profile), deps.rules));
   const events = await recentEventsOf(deps.profiles, profile, limit);
   return json(200, { profileId: profile.profileId, events });
 }

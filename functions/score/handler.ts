@@ -4,6 +4,7 @@
  * scores onto the profiles. `asOf` in the event (`{"asOf": "2026-11-22"}`) scores another date, e.g. to redo
  * one; a re-run for a date replaces its partition.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { Context } from 'aws-lambda';
 import { resourceEnv } from '../../infra/topology.ts';
 import { DynamoDbProfileStore } from '../../shared/adapters/dynamodb-profile-store.ts';
@@ -50,6 +51,9 @@ export async function handler(
       notes: summary.notes,
       lakeRows: summary.lake.rows,
       ...summary.profiles,
+      // A million customers need about 1.3 GB of heap (docs/scoring.md#scale): the limit the runtime gave V8.
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     });
     return summary;
   } finally {

@@ -23,5 +23,7 @@ export async function openLakeEngine(env: NodeJS.ProcessEnv = process.env): Prom
   return new AthenaSqlEngine({
     workgroup: requiredEnv(lakeQueryEnv.workgroup, env),
     database: requiredEnv(lakeQueryEnv.database, env),
+    // A million summary rows: one GET of the result file, not 1,000 GetQueryResults pages one after another.
+    results: 'file',
   });
 }

@@ -4,12 +4,10 @@
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import kinesalite from 'kinesalite';
 import { CdpError } from '../../shared/errors.ts';
 import type { LocalPaths } from './paths.ts';
 
@@ -133,47 +131,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startKinesalite(path: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  // Instant stream creation: locally there is nothing to wait for, and the runtime creates streams at start.
-  const server: Server = kinesalite({
-    path,
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: 50,
+async function startKinesalite(directory: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./kinesalite-process.mjs', import.meta.url)), [directory], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string')
-    throw new EmulatorError('kinesalite has no TCP address');
-  // kinesalite closes its database before its server, and a request still running then (a read the stopped
-  // pollers abandoned) throws an uncaught error: let the requests in flight finish first.
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    inFlight += 1;
-    response.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) drained?.();
-    });
-  });
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    stop: async () => {
-      if (inFlight > 0) {
-        await Promise.race([
-          new Promise<void>((resolve) => {
-            drained = resolve;
-          }),
-          new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
-        ]);
-      }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const port = await portOf(child, 'kinesalite');
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
 async function startS3rver(
@@ -184,20 +147,27 @@ async function startS3rver(
     execArgv: ['--openssl-legacy-provider'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  child.on('message', (message: { event?: S3rverEvent }) => {
+    if (message.event !== undefined) onEvent?.(message.event);
+  });
+  const port = await portOf(child, 's3rver');
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** The port an emulator process reports once it listens (`{ port }` over IPC); its stderr if it exits first. */
+function portOf(child: ChildProcess, name: string): Promise<number> {
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (message: { port?: number; event?: S3rverEvent }) => {
+  return new Promise<number>((resolve, reject) => {
+    child.on('message', (message: { port?: number }) => {
       if (message.port !== undefined) resolve(message.port);
-      else if (message.event !== undefined) onEvent?.(message.event);
     });
     child.once('exit', (code) =>
-      reject(new EmulatorError(`s3rver exited with code ${code}: ${output.trim()}`)),
+      reject(new EmulatorError(`${name} exited with code ${code}: ${output.trim()}`)),
     );
   });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
 export async function freePort(): Promise<number> {

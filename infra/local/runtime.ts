@@ -41,9 +41,10 @@ export interface LocalPlatformOptions {
   readonly configFile?: string;
   /**
    * Batching window of the local stream pollers, in seconds. AWS waits up to the topology's window to fill a
-   * batch (fewer, larger Parquet files); locally a short wait keeps `npm start` responsive. Default 1.
+   * batch (fewer, larger Parquet files, one profile write per session); locally a short wait keeps `npm start`
+   * responsive. `topology`: each poller waits as its trigger says (the benchmark measures latency so). Default 1.
    */
-  readonly batchingWindowSeconds?: number;
+  readonly batchingWindowSeconds?: number | 'topology';
   /** Start the schedules' timers (tests run scheduled functions on demand instead). Default true. */
   readonly schedules?: boolean;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
@@ -56,6 +57,10 @@ export interface Invocation {
   readonly memoryMb: number;
   readonly durationMs: number;
   readonly failed: boolean;
+  /** What the handler was invoked with, e.g. a Kinesis batch. */
+  readonly event: unknown;
+  /** What it answered (undefined when it failed), e.g. a partial batch response. */
+  readonly response: unknown;
 }
 
 export interface LocalPlatform {
@@ -233,8 +238,10 @@ function metered(
   return async (...args) => {
     const started = performance.now();
     let failed = false;
+    let response: unknown;
     try {
-      return await handler(...args);
+      response = await handler(...args);
+      return response;
     } catch (error) {
       failed = true;
       throw error;
@@ -244,6 +251,8 @@ function metered(
         memoryMb: spec.memoryMb,
         durationMs: performance.now() - started,
         failed,
+        event: args[0],
+        response,
       });
     }
   };
@@ -274,6 +283,8 @@ function streamPoller(
     memoryMb: spec.memoryMb,
     failureDestination: new S3ObjectStore({ client: s3Client(), bucket: trigger.onFailure.bucket }),
     checkpointDir: paths.checkpoints,
-    batchingWindowSeconds: options.batchingWindowSeconds ?? 1,
+    ...(options.batchingWindowSeconds === 'topology'
+      ? {}
+      : { batchingWindowSeconds: options.batchingWindowSeconds ?? 1 }),
   });
 }

@@ -1,4 +1,4 @@
-// Type declarations for the emulator packages, which ship none; only what the local runtime uses.
+// Type declarations for the emulator packages, which ship none; only what the local runtime and its tests use.
 
 declare module 'kinesalite' {
   import type { Server } from 'node:net';

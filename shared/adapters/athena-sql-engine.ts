@@ -1,7 +1,9 @@
 /**
  * `SqlEngine` on Amazon Athena, over the Glue tables of the lake. A query is started in a workgroup (whose
  * settings give the result location and limits), polled with exponential backoff until it ends, and its
- * results read page by page. Parameters travel as Athena execution parameters, never in the query text.
+ * results read page by page, or, with `results: 'file'`, a SELECT's whole result streamed from the CSV file
+ * Athena wrote to S3 (the scoring job's million rows: one GET instead of 1,000 sequential pages).
+ * Parameters travel as Athena execution parameters, never in the query text.
  *
  * Results follow `shared/lake/result-values.ts`; column types are Athena's names (`varchar`, `bigint`,
  * `timestamp`, …). `stats` carries the bytes scanned and their cost at list price (`shared/pricing.ts`).
@@ -19,6 +21,7 @@ import {
   type Row,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CdpError } from '../errors.ts';
 import {
@@ -30,6 +33,8 @@ import {
 } from '../lake/result-values.ts';
 import type { QueryColumn, QueryResult, SqlEngine } from '../ports.ts';
 import { athenaQueryCostUsd } from '../pricing.ts';
+import { athenaCsvRows } from './athena-result-csv.ts';
+import { s3Client } from './aws-clients.ts';
 
 export class AthenaSqlEngineError extends CdpError {}
 
@@ -64,6 +69,15 @@ interface AthenaTarget {
   readonly polling?: Partial<AthenaPolling>;
   /** How to wait between status checks; tests pass one that does not wait. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where a SELECT's rows are read: `pages` (`GetQueryResults`, 1,000 rows a call, needs only Athena access)
+   * or `file` (the result CSV at the query's output location, one `GetObject`; needs read access to the
+   * workgroup's results bucket). Other statements are always read by pages: they write no CSV.
+   * @default 'pages'
+   */
+  readonly results?: 'pages' | 'file';
+  /** The client that reads result files. @default the shared client of aws-clients.ts */
+  readonly s3?: S3Client;
 }
 
 /** Either bring a client or let the engine build one (in `region`, else the SDK's default), never both. */
@@ -93,7 +107,11 @@ export class AthenaSqlEngine implements SqlEngine {
   async query(sql: string, params: readonly Param[] = []): Promise<QueryResult> {
     const id = await this.#start(sql, params);
     const execution = await this.#waitUntilDone(id);
-    const { columns, rows } = await this.#readResults(id, execution.StatementType);
+    const outputLocation = execution.ResultConfiguration?.OutputLocation;
+    const { columns, rows } =
+      this.#target.results === 'file' && execution.StatementType === 'DML' && outputLocation
+        ? await this.#readResultFile(id, outputLocation)
+        : await this.#readResults(id, execution.StatementType);
     const bytesScanned = execution.Statistics?.DataScannedInBytes ?? 0;
     // Only SQL queries are billed by the bytes they scan; DDL and utility statements are free.
     const costUsd = execution.StatementType === 'DML' ? athenaQueryCostUsd(bytesScanned) : 0;
@@ -171,6 +189,49 @@ export class AthenaSqlEngine implements SqlEngine {
     } while (nextToken);
     return { columns, rows };
   }
+
+  /**
+   * The column types come from one one-row `GetQueryResults` (the CSV carries names only); the rows from the
+   * file, parsed as it streams, its header row checked against those names.
+   */
+  async #readResultFile(
+    id: string,
+    outputLocation: string,
+  ): Promise<{ columns: QueryColumn[]; rows: Record<string, unknown>[] }> {
+    const first = await this.#client.send(
+      new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: 1 }),
+    );
+    const info = first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+    const columns = columnsOf(info);
+    const location = /^s3:\/\/([^/]+)\/(.+)$/.exec(outputLocation);
+    if (!location)
+      throw new AthenaSqlEngineError(`query ${id}: output location '${outputLocation}' is not s3://`);
+    const [, bucket, key] = location as unknown as [string, string, string];
+    const s3 = this.#target.s3 ?? s3Client();
+    let body: AsyncIterable<Uint8Array>;
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      body = object.Body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      throw new AthenaSqlEngineError(`cannot read the result file of query ${id}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    const rows: Record<string, unknown>[] = [];
+    let header = true;
+    for await (const fields of athenaCsvRows(body)) {
+      if (header) {
+        header = false;
+        const names = info.map((column) => column.Name ?? '');
+        if (fields.length !== names.length || names.some((name, i) => fields[i] !== name)) {
+          throw new AthenaSqlEngineError(`query ${id}: the result file's header is not the query's columns`);
+        }
+        continue;
+      }
+      rows.push(fieldsObject(fields, columns));
+    }
+    return { columns, rows };
+  }
 }
 
 function newAthenaClient(region: string | undefined): AthenaClient {
@@ -218,10 +279,16 @@ function startsWithHeader(
 }
 
 function rowObject(row: Row, columns: readonly QueryColumn[]): Record<string, unknown> {
-  const data = row.Data ?? [];
+  return fieldsObject(
+    (row.Data ?? []).map((datum) => datum.VarCharValue),
+    columns,
+  );
+}
+
+function fieldsObject(fields: readonly (string | undefined)[], columns: readonly QueryColumn[]) {
   const object: Record<string, unknown> = {};
   columns.forEach((column, i) => {
-    object[column.name] = typedValue(data[i]?.VarCharValue, column.type);
+    object[column.name] = typedValue(fields[i], column.type);
   });
   return object;
 }

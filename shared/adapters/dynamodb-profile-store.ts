@@ -4,14 +4,19 @@
  *
  * - identity: `pk = i#<type>:<value>`, `sk = identity` → `profileId` (maybe a merged profile: follow redirects);
  * - profile: `pk = p#<profileId>`, `sk = profile` → the profile (`kind = live`), or a redirect
- *   (`kind = redirect`, `mergedInto`) once merged into another;
+ *   (`kind = redirect`, `mergedInto`) once merged into another; none while the profile is virtual (an identity
+ *   item pointing at it is all there is: read as a profile at version 0), and for a while after a virtual
+ *   profile's erasure a tombstone (`kind = tombstone`, expiring), which readers take for no item;
  * - recent events: `pk = p#<profileId>`, `sk = event#<latest event time, ms>#<digest>` → up to 50 event
- *   summaries, expiring after `recentEventsDays`;
+ *   summaries, compressed (recent-events-item.ts), expiring after `recentEventsDays`;
  * - refused links: `pk = p#<profileId>`, `sk = refused#<event time, ms>#<digest>`, expiring after `refusalsDays`;
- *   the refused identity as its type and `suppressionKey` digest only.
+ *   the refused identity as its type and `suppressionKey` digest only;
+ * - scores: `pk = p#<profileId>`, `sk = scores` → `scores`, written by the scoring job only (under 1 KB: one
+ *   write unit, and resolution's version-conditioned profile item is never touched).
  *
  * A commit is one conditional UpdateItem when it changes one profile only (the common case: a known person's
- * events), else one transaction; conditions are the profiles' versions and the absence of new items.
+ * events), one conditional PutItem when it writes one new item only (a new visitor's identity item), else one
+ * transaction; conditions are the profiles' versions and the absence of new items.
  */
 import {
   ConditionalCheckFailedException,
@@ -26,6 +31,8 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   ScanCommand,
   type ScanCommandOutput,
@@ -46,8 +53,9 @@ import { channels } from '../ports.ts';
 import type { PersonStore } from '../privacy/ports.ts';
 import type { EventSummary, LiveProfile, StoredProfile } from '../profiles/model.ts';
 import type { ProfileReader } from '../profiles/ports.ts';
-import type { ScoreWriter } from '../scoring/job-writeback.ts';
+import type { ScoreTarget, ScoreWriter } from '../scoring/job-writeback.ts';
 import { dynamoDbDocuments } from './aws-clients.ts';
+import { decodeRecentEvents, encodeRecentEvents } from './recent-events-item.ts';
 
 /** DynamoDB refused a call, or the table holds an item the platform cannot read. */
 export class ProfileStoreError extends CdpError {}
@@ -60,6 +68,11 @@ export interface DynamoDbProfileStoreOptions {
   readonly recentEventsDays?: number;
   /** Days a refused link is kept for audit. @default 90 */
   readonly refusalsDays?: number;
+  /**
+   * Days an erased virtual profile's tombstone stays (it only has to outlive the resolutions that read the
+   * identity before the erasure: minutes). @default 1
+   */
+  readonly tombstoneDays?: number;
   /** @default Date.now */
   readonly now?: () => number;
   /**
@@ -80,8 +93,17 @@ export interface ConsumedCapacityUsage {
     | 'recordRefusals'
     | 'repoint'
     | 'recentEvents'
-    | 'writeScores';
-  readonly request: 'BatchGetItem' | 'UpdateItem' | 'TransactWriteItems' | 'BatchWriteItem' | 'Query';
+    | 'writeScores'
+    | 'scoreTargets'
+    | 'scores';
+  readonly request:
+    | 'BatchGetItem'
+    | 'UpdateItem'
+    | 'TransactWriteItems'
+    | 'BatchWriteItem'
+    | 'Query'
+    | 'PutItem'
+    | 'GetItem';
   /** Read or write units, as DynamoDB reported them. */
   readonly capacityUnits: number;
   /** Keys read or items written by the request. */
@@ -93,7 +115,11 @@ export interface ConsumedCapacityUsage {
 export const profileKeys = {
   identity: (identity: Identity) => ({ pk: `i#${identityKey(identity)}`, sk: 'identity' }),
   profile: (profileId: string) => ({ pk: `p#${profileId}`, sk: 'profile' }),
+  scores: (profileId: string) => ({ pk: `p#${profileId}`, sk: 'scores' }),
 };
+
+/** Attempts at a score write that DynamoDB throttles, beyond the SDK's own retries. */
+const throttledScoreAttempts = 10;
 
 /** Event summaries per recent-events item: a batch with more of one person's events writes several. */
 const eventsPerItem = 50;
@@ -126,6 +152,7 @@ export class DynamoDbProfileStore
   readonly #table: string;
   readonly #recentEventsSeconds: number;
   readonly #refusalsSeconds: number;
+  readonly #tombstoneSeconds: number;
   readonly #now: () => number;
   readonly #onCapacity: DynamoDbProfileStoreOptions['onConsumedCapacity'];
   /** Spread into each request: asks for the consumed capacity only when someone listens. */
@@ -136,6 +163,7 @@ export class DynamoDbProfileStore
     this.#table = options.tableName;
     this.#recentEventsSeconds = (options.recentEventsDays ?? 30) * 86_400;
     this.#refusalsSeconds = (options.refusalsDays ?? 90) * 86_400;
+    this.#tombstoneSeconds = (options.tombstoneDays ?? 1) * 86_400;
     this.#now = options.now ?? Date.now;
     this.#onCapacity = options.onConsumedCapacity;
     this.#returnCapacity = options.onConsumedCapacity ? { ReturnConsumedCapacity: 'TOTAL' } : {};
@@ -165,6 +193,7 @@ export class DynamoDbProfileStore
     );
     const found = new Map<string, StoredProfile>();
     for (const item of items) {
+      if (isTombstone(item)) continue;
       const profile = profileFromItem(item);
       found.set(profile.profileId, profile);
     }
@@ -172,28 +201,78 @@ export class DynamoDbProfileStore
   }
 
   /**
-   * The scoring job's write (docs/identity.md, "Scores"): `SET scores` on a live profile only, so that no
-   * score lands on a redirect or creates an item; `false` when the profile is a redirect or gone. The version
-   * is left alone: resolution's conditional commits never touch `scores`, so neither waits for the other.
+   * The scoring job's read (docs/scoring.md#write-back): per id, whether its profile is live or a redirect, and
+   * its scores item; one BatchGetItem reads both items of 50 people.
    */
-  async writeScores(profileId: string, scores: JsonObject): Promise<boolean> {
+  async scoreTargets(profileIds: readonly string[]): Promise<ReadonlyMap<string, ScoreTarget>> {
+    const ids = [...new Set(profileIds)];
+    const items = await this.#batchGet(
+      'scoreTargets',
+      ids.flatMap((id) => [profileKeys.profile(id), profileKeys.scores(id)]),
+      'pk, sk, kind, scores',
+    );
+    const kinds = new Map<string, unknown>();
+    const scores = new Map<string, unknown>();
+    for (const item of items) {
+      const id = String(item.pk).slice(2);
+      if (item.sk === 'profile') {
+        if (!isTombstone(item)) kinds.set(id, item.kind);
+      } else scores.set(id, item.scores);
+    }
+    const found = new Map<string, ScoreTarget>();
+    for (const [id, kind] of kinds) {
+      if (kind !== 'live' && kind !== 'redirect') {
+        throw new ProfileStoreError(`profile item p#${id} has no kind`);
+      }
+      const stored = scores.get(id);
+      found.set(id, { kind, ...(isJsonObject(stored) ? { scores: stored } : {}) });
+    }
+    return found;
+  }
+
+  /**
+   * The scoring job's write (docs/identity.md, "Scores"): puts the profile's scores item. Unconditional: the
+   * job has just read the profile as live, and scores that land beside a profile merged in between are never
+   * shown (the profile API reads the survivor's) and go with that partition's erasure. Throttling is retried
+   * with growing, jittered pauses beyond the SDK's own retries; a write that still fails throws.
+   */
+  async writeScores(profileId: string, scores: JsonObject): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const output = await this.#documents.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...profileKeys.scores(profileId), scores },
+            ...this.#returnCapacity,
+          }),
+        );
+        this.#report('writeScores', 'PutItem', output.ConsumedCapacity, 1);
+        return;
+      } catch (error) {
+        if (throttled(error) && attempt + 1 < throttledScoreAttempts) {
+          await pause(attempt + 1);
+          continue;
+        }
+        throw new ProfileStoreError(`cannot write scores to ${this.#table}`, { cause: error });
+      }
+    }
+  }
+
+  /** The profile API's read of a person's scores: `undefined` when the job has not scored them. */
+  async scores(profileId: string): Promise<JsonObject | undefined> {
     try {
       const output = await this.#documents.send(
-        new UpdateCommand({
+        new GetCommand({
           TableName: this.#table,
-          Key: profileKeys.profile(profileId),
-          UpdateExpression: 'SET #scores = :scores',
-          ConditionExpression: '#kind = :live',
-          ExpressionAttributeNames: { '#scores': 'scores', '#kind': 'kind' },
-          ExpressionAttributeValues: { ':scores': scores, ':live': 'live' },
+          Key: profileKeys.scores(profileId),
           ...this.#returnCapacity,
         }),
       );
-      this.#report('writeScores', 'UpdateItem', output.ConsumedCapacity, 1);
-      return true;
+      this.#report('scores', 'GetItem', output.ConsumedCapacity, 1, output.Item ? 1 : 0);
+      const stored = output.Item?.scores;
+      return isJsonObject(stored) ? stored : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw new ProfileStoreError(`cannot write scores to ${this.#table}`, { cause: error });
+      throw new ProfileStoreError(`cannot read scores from ${this.#table}`, { cause: error });
     }
   }
 
@@ -209,26 +288,30 @@ export class DynamoDbProfileStore
       ...writes.updates.map(({ profile, expectedVersion }) => ({
         Update: { TableName: this.#table, ...updateProfile(profile, expectedVersion) },
       })),
-      ...writes.redirects.map(({ profileId, expectedVersion, mergedInto }) => ({
-        Update: {
-          TableName: this.#table,
-          Key: profileKeys.profile(profileId),
-          UpdateExpression: `SET kind = :redirect, mergedInto = :into, version = :next, updatedAt = :now REMOVE ${[
-            ...ownedAttributes.filter(
-              (name) => !['kind', 'profileId', 'version', 'updatedAt'].includes(name),
-            ),
-            'scores',
-          ].join(', ')}`,
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: {
-            ':redirect': 'redirect',
-            ':into': mergedInto,
-            ':next': expectedVersion + 1,
-            ':now': this.#now(),
-            ':expected': expectedVersion,
-          },
-        },
-      })),
+      ...writes.redirects.map(({ profileId, expectedVersion, mergedInto }) =>
+        expectedVersion === 0
+          ? this.#newRedirect(profileId, mergedInto)
+          : {
+              Update: {
+                TableName: this.#table,
+                Key: profileKeys.profile(profileId),
+                UpdateExpression: `SET kind = :redirect, mergedInto = :into, version = :next, updatedAt = :now REMOVE ${[
+                  ...ownedAttributes.filter(
+                    (name) => !['kind', 'profileId', 'version', 'updatedAt'].includes(name),
+                  ),
+                  'scores',
+                ].join(', ')}`,
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: {
+                  ':redirect': 'redirect',
+                  ':into': mergedInto,
+                  ':next': expectedVersion + 1,
+                  ':now': this.#now(),
+                  ':expected': expectedVersion,
+                },
+              },
+            },
+      ),
       ...writes.links.map(({ identity, profileId }) => ({
         Put: {
           TableName: this.#table,
@@ -248,6 +331,15 @@ export class DynamoDbProfileStore
           }),
         );
         this.#report('commit', 'UpdateItem', output.ConsumedCapacity, 1);
+      } else if (items.length === 1 && only?.Put) {
+        // One new item: a new visitor's identity item (lazy creation, docs/identity.md), at 1 unit, not 2.
+        const output = await this.#documents.send(
+          new PutCommand({
+            ...(only.Put as ConstructorParameters<typeof PutCommand>[0]),
+            ...this.#returnCapacity,
+          }),
+        );
+        this.#report('commit', 'PutItem', output.ConsumedCapacity, 1);
       } else if (items.length > 0) {
         const output = await this.#documents.send(
           new TransactWriteCommand({ TransactItems: items, ...this.#returnCapacity }),
@@ -259,6 +351,27 @@ export class DynamoDbProfileStore
       if (lostTheRace(error)) return false;
       throw new ProfileStoreError(`cannot write profiles to ${this.#table}`, { cause: error });
     }
+  }
+
+  /**
+   * A virtual profile (an identity item pointing at no profile item) merged into another: its redirect item is
+   * new, so it must not exist — neither a profile another writer created meanwhile nor an erasure's tombstone.
+   */
+  #newRedirect(profileId: string, mergedInto: string) {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: {
+          ...profileKeys.profile(profileId),
+          kind: 'redirect',
+          profileId,
+          version: 1,
+          mergedInto,
+          updatedAt: this.#now(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
   }
 
   async recordEvents(recent: readonly RecentEvents[]): Promise<void> {
@@ -275,7 +388,7 @@ export class DynamoDbProfileStore
         return {
           pk: `p#${profileId}`,
           sk: `event#${sortableTime(latest)}#${digest}`,
-          events: chunk.map(eventTuple),
+          z: encodeRecentEvents(chunk),
           expiresAt,
         };
       });
@@ -339,7 +452,11 @@ export class DynamoDbProfileStore
             }),
           );
           this.#report('recentEvents', 'Query', consumed, Items.length, Items.length);
-          return Items.flatMap((item) => eventSummaries(item.events));
+          return Items.flatMap((item) => {
+            const events = decodeRecentEvents(item);
+            if (events === undefined) throw new ProfileStoreError('a recent-events item is malformed');
+            return events;
+          });
         } catch (error) {
           throw new ProfileStoreError(`cannot read recent events from ${this.#table}`, { cause: error });
         }
@@ -366,7 +483,7 @@ export class DynamoDbProfileStore
         const { segment, output } = await Promise.race(pending.values());
         pending.delete(segment);
         if (output.LastEvaluatedKey) pending.set(segment, read(segment, output.LastEvaluatedKey));
-        for (const item of output.Items ?? []) yield profileFromItem(item);
+        for (const item of output.Items ?? []) if (!isTombstone(item)) yield profileFromItem(item);
       }
     } finally {
       // Pages still in flight when the reader stops or one segment fails: nobody awaits them any more.
@@ -440,8 +557,14 @@ export class DynamoDbProfileStore
     return keys.length;
   }
 
-  /** Erasure: removes the profile item if still at `expectedVersion`; `false` if it changed or is gone. */
+  /**
+   * Erasure: removes the profile item if still at `expectedVersion`; `false` if it changed or is gone. Version 0
+   * is a virtual profile (no item): a tombstone is put where its item would be, if none is there yet, so that a
+   * resolution that read its identity before the erasure cannot create it afterwards (its create finds the
+   * tombstone, re-plans, and its events are screened out); it expires after `tombstoneDays`.
+   */
   async removeProfile(profileId: string, expectedVersion: number): Promise<boolean> {
+    if (expectedVersion === 0) return this.#putTombstone(profileId);
     try {
       await this.#documents.send(
         new DeleteCommand({
@@ -456,6 +579,28 @@ export class DynamoDbProfileStore
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw new ProfileStoreError(`cannot remove a profile from ${this.#table}`, { cause: error });
+    }
+  }
+
+  async #putTombstone(profileId: string): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...profileKeys.profile(profileId),
+            kind: 'tombstone',
+            expiresAt: Math.floor(this.#now() / 1000) + this.#tombstoneSeconds,
+          },
+          // An erasure run again finds its own tombstone: that is no profile either.
+          ConditionExpression: 'attribute_not_exists(pk) OR kind = :tombstone',
+          ExpressionAttributeValues: { ':tombstone': 'tombstone' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new ProfileStoreError(`cannot mark an erased profile in ${this.#table}`, { cause: error });
     }
   }
 
@@ -568,6 +713,19 @@ export class DynamoDbProfileStore
       ...(returned === undefined ? {} : { returned }),
     });
   }
+}
+
+/** An erased virtual profile's marker: no profile to anyone who reads it (see `removeProfile`). */
+function isTombstone(item: Record<string, unknown>): boolean {
+  return item.kind === 'tombstone';
+}
+
+/** DynamoDB refused a request for capacity (on-demand scaling up, or a hot partition). */
+function throttled(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(
+    name,
+  );
 }
 
 /** Another writer changed an item first: a condition failed or a transaction got in the way. */
@@ -708,38 +866,6 @@ export function profileFromItem(item: Record<string, unknown>): StoredProfile {
     merged: data.merged,
     ...(data.scores === undefined ? {} : { scores: data.scores }),
   };
-}
-
-/** An event summary as a tuple, `[messageId, type, event, name, time (ms), source, channel]`: half a map's bytes. */
-type EventTuple = [string, string, string | null, string | null, number, string, string];
-
-function eventTuple(summary: EventSummary): EventTuple {
-  const { messageId, type, event, name, timestamp, source, channel } = summary;
-  return [messageId, type, event ?? null, name ?? null, Date.parse(timestamp), source, channel];
-}
-
-const summaryTuple = z.tuple([
-  z.string(),
-  z.string(),
-  z.string().nullable(),
-  z.string().nullable(),
-  z.number(),
-  z.string(),
-  z.enum(channels),
-]);
-
-function eventSummaries(value: unknown): EventSummary[] {
-  const parsed = z.array(summaryTuple).safeParse(value);
-  if (!parsed.success) throw new ProfileStoreError('a recent-events item is malformed');
-  return parsed.data.map(([messageId, type, event, name, time, source, channel]) => ({
-    messageId,
-    type,
-    ...(event === null ? {} : { event }),
-    ...(name === null ? {} : { name }),
-    timestamp: new Date(time).toISOString(),
-    source,
-    channel,
-  }));
 }
 
 /** Epoch ms as 13 digits, so that sort keys order by time (until the year 2286). */

@@ -11,6 +11,8 @@
  * 4. each other identifier joins the anchor: a new identity is linked, another profile is merged (the older
  *    survives) — unless that would break a limit, in which case the link is refused and recorded;
  * 5. the event is applied to the anchor, which records its sequence number and messageId digest.
+ * With `identityOnly` (the `resolve` function's lane) steps 2 and 5 are left out: only identity changes are
+ * written, and linking is idempotent without marks.
  */
 import type { CollectedEvent } from '../events/model.ts';
 import { applyEvent } from '../profiles/apply.ts';
@@ -29,6 +31,7 @@ import { type Identity, identityKey } from './identifiers.ts';
 import type { GraphWrites, IdentityGraphReader, RecentEvents, Refusal, Repoint } from './ports.ts';
 import type { IdentityRules } from './rules.ts';
 import { compareSequenceNumbers, messageDigest } from './sequence.ts';
+import { isIdentityOnly, virtualProfile } from './virtual-profile.ts';
 
 /** An event with its place in its shard. */
 export interface ShardEvent {
@@ -48,6 +51,14 @@ export interface PlanContext {
    * messageId digests still do.
    */
   readonly ownSequenceNumbers: ReadonlySet<string>;
+  /**
+   * Plan identity work only (the `resolve` function's lane): create, link, merge and refuse, but apply nothing
+   * to the profiles' activity — no counters, traits, marks or recent events; those are the `activity`
+   * function's, which plans everything over a longer window. Linking is idempotent (a link that exists is
+   * not written again), so this lane needs no marks and writes only when the graph changes.
+   * @default false
+   */
+  readonly identityOnly?: boolean;
 }
 
 export interface Plan {
@@ -65,10 +76,11 @@ export interface Plan {
   /** The redirects of `writes`, with the event that linked the two profiles (for the lake's identity_merges). */
   readonly merges: readonly ProfileMerge[];
   /**
-   * The live profiles the skipped events resolve to, as the plan saw them then: a replay publishes their
-   * identity map again (shared/identity/publish.ts), as the first attempt would have if it got that far.
+   * Live profiles events resolve to that the plan may not write, as it leaves them: those of skipped events
+   * (a replay publishes their identity map again, shared/identity/publish.ts, as the first attempt would have
+   * if it got that far) and, in identity-only planning, those of every event (most of which change nothing).
    */
-  readonly skippedProfiles: readonly LiveProfile[];
+  readonly resolvedProfiles: readonly LiveProfile[];
 }
 
 /** A profile merged into another by this plan. */
@@ -88,7 +100,7 @@ export const maxRedirectHops = 32;
 
 /**
  * Plans `events` (of one shard, in shard order) against the graph `reader` shows.
- * @throws InconsistentGraphError when a redirect chain does not end, or an identity points at no profile.
+ * @throws InconsistentGraphError when a redirect chain does not end, or a redirect points at no profile.
  */
 export async function planEvents(
   reader: IdentityGraphReader,
@@ -107,7 +119,7 @@ export async function planEvents(
   const applied: ShardEvent[] = [];
   const skipped: ShardEvent[] = [];
   const unresolved: ShardEvent[] = [];
-  const skippedProfiles = new Map<string, LiveProfile>();
+  const resolvedProfiles = new Map<string, LiveProfile>();
   let remaining: ShardEvent[] = [];
   for (const [index, { shardEvent, identifiers }] of extracted.entries()) {
     const identities = planner.identitiesOf(identifiers);
@@ -115,9 +127,9 @@ export async function planEvents(
       unresolved.push(shardEvent);
       continue;
     }
-    if (planner.alreadyApplied(shardEvent, identities)) {
+    if (!context.identityOnly && planner.alreadyApplied(shardEvent, identities)) {
       skipped.push(shardEvent);
-      for (const profile of planner.profilesOf(identities)) skippedProfiles.set(profile.profileId, profile);
+      for (const profile of planner.profilesOf(identities)) resolvedProfiles.set(profile.profileId, profile);
       continue;
     }
     // An event adds at most one item per identity and one per profile it merges (and one new profile).
@@ -128,13 +140,16 @@ export async function planEvents(
     planner.apply(shardEvent, identities);
     applied.push(shardEvent);
   }
+  if (context.identityOnly) {
+    for (const profile of planner.anchorProfiles()) resolvedProfiles.set(profile.profileId, profile);
+  }
   return {
     ...planner.result(),
     applied,
     skipped,
     unresolved,
     remaining,
-    skippedProfiles: [...skippedProfiles.values()],
+    resolvedProfiles: [...resolvedProfiles.values()],
   };
 }
 
@@ -146,7 +161,10 @@ export function lookups(identifiers: EventIdentifiers): Identity[] {
 }
 
 interface Entry {
-  /** As read; undefined for a profile this plan creates. */
+  /**
+   * As read (a virtual profile, at version 0, when only its identity item exists); undefined for a profile this
+   * plan creates.
+   */
   readonly stored: StoredProfile | undefined;
   current: StoredProfile;
   touched: boolean;
@@ -180,11 +198,16 @@ export class WorkingGraph {
       const profiles = await reader.profiles(pending);
       const next = new Set<string>();
       for (const profileId of pending) {
-        const profile = profiles.get(profileId);
+        let profile = profiles.get(profileId);
         if (profile === undefined) {
-          throw new InconsistentGraphError(
-            `an identity points at profile ${profileId}, which does not exist`,
-          );
+          // An identity may point at a profile with no item (created lazily, shared/identity/virtual-profile.ts);
+          // a redirect may not: a merge always writes its survivor.
+          if (hop > 0) {
+            throw new InconsistentGraphError(
+              `a redirect points at profile ${profileId}, which does not exist`,
+            );
+          }
+          profile = virtualProfile(profileId, graph.identitiesReadAt(profileId));
         }
         graph.entries.set(profileId, { stored: profile, current: structuredClone(profile), touched: false });
         if (profile.kind === 'redirect' && !graph.entries.has(profile.mergedInto))
@@ -193,6 +216,13 @@ export class WorkingGraph {
       pending = [...next];
     }
     return graph;
+  }
+
+  /** The identities read pointing at `profileId` (not through a redirect). */
+  private identitiesReadAt(profileId: string): Identity[] {
+    return [...this.read.values()]
+      .filter((link) => link.profileId === profileId)
+      .map((link) => link.identity);
   }
 
   /** The profile an identity is linked to, before following redirects. */
@@ -277,12 +307,14 @@ export class WorkingGraph {
       if (!entry.touched) continue;
       const { stored, current } = entry;
       if (current.kind === 'redirect') {
-        // A profile created and merged away within the plan never existed for anyone else.
+        // A profile created and merged away within the plan never existed for anyone else. A virtual one
+        // becomes a redirect item at version 0: one that must not exist yet (the store puts it).
         if (stored !== undefined) {
           redirects.push({ profileId, expectedVersion: stored.version, mergedInto: this.resolve(profileId) });
         }
-      } else if (stored === undefined) {
-        creates.push({ ...current, version: 1, updatedAt: now });
+      } else if (stored === undefined || isVirtual(stored)) {
+        // Nothing but one identity: its identity item says it all, so the profile item is not written.
+        if (!isIdentityOnly(current)) creates.push({ ...current, version: 1, updatedAt: now });
       } else {
         updates.push({
           profile: { ...current, version: stored.version + 1, updatedAt: now },
@@ -301,7 +333,8 @@ export class WorkingGraph {
    * Whether `a` survives a merge with `b`. A profile created by this plan was never stored, so it is the newer
    * whatever the clocks say (its `createdAt` may equal a stored one's to the millisecond, or precede it when
    * another writer's clock runs ahead): a stored profile always survives it, and no stored profile becomes a
-   * redirect to one just made. Otherwise the older survives.
+   * redirect to one just made. A virtual profile counts as stored: its identity item is. Otherwise the older
+   * survives.
    */
   private survives(a: LiveProfile, b: LiveProfile): boolean {
     const aIsNew = this.entries.get(a.profileId)?.stored === undefined;
@@ -320,6 +353,14 @@ export class WorkingGraph {
   }
 }
 
+/**
+ * A profile read as its identity item alone (virtual-profile.ts): stored profiles start at version 1. It counts
+ * as existing (it survives a profile created by the same plan), and its first write is a create.
+ */
+function isVirtual(profile: StoredProfile): boolean {
+  return profile.kind === 'live' && profile.version === 0;
+}
+
 /** The older profile survives a merge; equal creation times fall back to the id, so both sides agree. */
 function isOlder(a: LiveProfile, b: LiveProfile): boolean {
   return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.profileId < b.profileId);
@@ -334,6 +375,8 @@ class Planner {
   }[] = [];
   /** Merged profile id → messageId of the event that merged it. */
   private readonly mergedBy = new Map<string, string>();
+  /** The profiles events were attached to (before later merges). */
+  private readonly anchors = new Set<string>();
 
   constructor(
     private readonly graph: WorkingGraph,
@@ -414,6 +457,8 @@ class Planner {
       } else this.refuse(shardEvent, identity, problem, anchor, holder);
     }
 
+    this.anchors.add(anchor);
+    if (context.identityOnly) return;
     const profile = graph.live(anchor);
     applyEvent(profile, shardEvent.event, rules);
     profile.seq[context.shardId] = shardEvent.sequenceNumber;
@@ -423,6 +468,12 @@ class Planner {
     const summaries = this.summaries.get(anchor) ?? [];
     summaries.push(summarise(shardEvent.event));
     this.summaries.set(anchor, summaries);
+  }
+
+  /** Copies of the live profiles the events were attached to, as the plan leaves them. */
+  anchorProfiles(): LiveProfile[] {
+    const live = new Set([...this.anchors].map((anchor) => this.graph.resolve(anchor)));
+    return [...live].map((profileId) => structuredClone(this.graph.live(profileId)));
   }
 
   result(): Pick<Plan, 'writes' | 'recentEvents' | 'refusals' | 'repoints' | 'merges'> {

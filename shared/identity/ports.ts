@@ -7,19 +7,28 @@ import type { EventSummary, LiveProfile, StoredProfile } from '../profiles/model
 import type { Identity } from './identifiers.ts';
 
 export interface IdentityGraphReader {
-  /** Identity key (`identityKey`) → id of the profile it was linked to, for the identities that are linked. */
+  /**
+   * Identity key (`identityKey`) → id of the profile it was linked to, for the identities that are linked. That
+   * profile may have no item: a virtual profile (virtual-profile.ts), which the identity item alone describes.
+   */
   linkedProfiles(identities: readonly Identity[]): Promise<ReadonlyMap<string, string>>;
-  /** Profile id → profile, for the profiles that exist; read consistently. */
+  /** Profile id → profile, for the profiles that have an item (a tombstone is none); read consistently. */
   profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>>;
 }
 
 /** Everything one resolution step changes in the graph, written all together or not at all. */
 export interface GraphWrites {
-  /** New profiles, written only if no profile has their id. */
+  /**
+   * New profiles, written only if no item has their id (a virtual profile's first write is one of these). A
+   * profile that is nothing but one identity is not among them: its identity item in `links` is all of it.
+   */
   readonly creates: readonly LiveProfile[];
   /** New states of existing profiles, written only if they are still at `expectedVersion`. */
   readonly updates: readonly { readonly profile: LiveProfile; readonly expectedVersion: number }[];
-  /** Existing profiles merged into another, written only if they are still at `expectedVersion`. */
+  /**
+   * Existing profiles merged into another, written only if they are still at `expectedVersion`; 0 is a virtual
+   * profile, whose redirect is a new item, written only if no item has its id.
+   */
   readonly redirects: readonly {
     readonly profileId: string;
     readonly expectedVersion: number;

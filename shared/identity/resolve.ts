@@ -9,6 +9,12 @@
  *
  * At-least-once delivery is safe: a profile remembers, per shard, the sequence number of the last event it
  * applied and the digests of its recent messageIds, and planning skips events a profile has applied already.
+ *
+ * Two functions read the stream through this module (docs/identity.md#two-lanes): `resolve` with
+ * `identityOnly`, a short window, so that a person's identities are linked within seconds (it writes only
+ * when the graph changes, and needs no marks: a link is never written twice); and `activity`, which plans
+ * everything over a window of minutes, so that a person's events cost one profile write per window. Both
+ * write with the same conditions, so they converge as two shards do.
  */
 
 import { mapConcurrently } from '../concurrency.ts';
@@ -20,6 +26,7 @@ import type { LiveProfile, StoredProfile } from '../profiles/model.ts';
 import { ResolutionConflictError } from './errors.ts';
 import { eventIdentifiers } from './extract.ts';
 import { type Identity, identityKey } from './identifiers.ts';
+import type { LinkCache } from './link-cache.ts';
 import {
   lookups,
   type Plan,
@@ -62,6 +69,13 @@ export interface ResolveOptions {
    * counted on the list. @default none: no event is screened
    */
   readonly suppressions?: SuppressionList;
+  /** Identity work only: see `PlanContext.identityOnly`. @default false */
+  readonly identityOnly?: boolean;
+  /**
+   * With `identityOnly`: links remembered across batches (one per warm function), so that a returning
+   * visitor's events are settled without reading their identity items again. @default none
+   */
+  readonly linkCache?: LinkCache;
 }
 
 export interface ResolveResult {
@@ -82,7 +96,8 @@ export interface ResolveResult {
   readonly suppressed: number;
   /**
    * For the identity map in the lake (publish.ts): the latest state of every live profile the batch
-   * committed, or that its skipped events (replays) resolve to; none that the batch merged away.
+   * committed, or that its skipped events (replays) resolve to — with `identityOnly`, that any of its events
+   * resolves to; none that the batch merged away.
    */
   readonly profiles: readonly LiveProfile[];
   /** The merges the batch committed. */
@@ -115,8 +130,18 @@ export async function resolveBatch(
   const tally = new Tally();
   if (events.length === 0) return tally.result(failures);
 
+  let pending = events;
+  let reader: IdentityGraphReader = store;
+  if (options.identityOnly) {
+    // Most events come from people whose every identifier is linked already: nothing to plan or write.
+    const recording = new RecordingReader(store);
+    const settled = await settledEvents(recording, events, options.rules, options.linkCache);
+    tally.applied += settled.size;
+    pending = events.filter((_, index) => !settled.has(index));
+    reader = recording.snapshot();
+  }
   const screen = options.suppressions && new SuppressionScreen(options.suppressions, batch.shardId);
-  const { units, snapshot, screened } = await unitsOf(store, events, options.rules, screen);
+  const { units, snapshot, screened } = await unitsOf(reader, pending, options.rules, screen);
   tally.suppressed += screened.dropped.size;
   failures.push(...screened.failures);
   const run = new UnitRunner(store, batch.shardId, options, tally, screen);
@@ -149,7 +174,11 @@ class Tally {
     this.refused += plan.refusals.length;
     this.merged += plan.writes.redirects.length;
     const { creates, updates } = plan.writes;
-    for (const profile of [...creates, ...updates.map((update) => update.profile), ...plan.skippedProfiles]) {
+    for (const profile of [
+      ...creates,
+      ...updates.map((update) => update.profile),
+      ...plan.resolvedProfiles,
+    ]) {
       const known = this.profiles.get(profile.profileId);
       if (known === undefined || profile.version > known.version)
         this.profiles.set(profile.profileId, profile);
@@ -251,6 +280,8 @@ class UnitRunner {
         continue;
       }
       if (!isEmpty(plan.writes)) this.tally.commits += 1;
+      for (const { identity, profileId } of plan.writes.links)
+        options.linkCache?.set(identityKey(identity), profileId);
       this.tally.add(plan);
       await this.sideWrites(plan);
       pending = plan.remaining;
@@ -267,6 +298,7 @@ class UnitRunner {
       now,
       newProfileId: this.options.newProfileId ?? (() => newProfileId(now)),
       ownSequenceNumbers: this.own,
+      identityOnly: this.options.identityOnly ?? false,
     };
   }
 
@@ -299,6 +331,45 @@ function isEmpty(writes: GraphWrites): boolean {
 function backoff(attempt: number): Promise<void> {
   const base = 25 * 2 ** Math.min(attempt - 1, 6);
   return new Promise((resolve) => setTimeout(resolve, base + Math.random() * base));
+}
+
+/**
+ * The events whose identifiers are all linked to one and the same profile id: identity work has nothing to
+ * do for them (no link, no merge, no refusal; a shortcut through a redirect would need two ids), and no profile
+ * need be read. An alias is never settled: its previousId is read two ways.
+ */
+async function settledEvents(
+  reader: IdentityGraphReader,
+  events: readonly ShardEvent[],
+  rules: IdentityRules,
+  cache: LinkCache | undefined,
+): Promise<Set<number>> {
+  const identifiers = events.map((shardEvent) => eventIdentifiers(shardEvent.event, rules));
+  const all = identifiers.flatMap(({ identities, previousId }) =>
+    previousId === undefined ? identities : [],
+  );
+  const linked = new Map<string, string>();
+  const unread = new Map<string, Identity>();
+  for (const identity of all) {
+    const key = identityKey(identity);
+    const remembered = cache?.get(key);
+    if (remembered !== undefined) linked.set(key, remembered);
+    else unread.set(key, identity);
+  }
+  if (unread.size > 0) {
+    for (const [key, profileId] of await reader.linkedProfiles([...unread.values()])) {
+      linked.set(key, profileId);
+      cache?.set(key, profileId);
+    }
+  }
+  const settled = new Set<number>();
+  identifiers.forEach(({ identities, previousId }, index) => {
+    if (previousId !== undefined || identities.length === 0) return;
+    const profileIds = new Set(identities.map((identity) => linked.get(identityKey(identity))));
+    const [only] = profileIds;
+    if (profileIds.size === 1 && only !== undefined) settled.add(index);
+  });
+  return settled;
 }
 
 /**

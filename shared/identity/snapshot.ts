@@ -22,6 +22,11 @@
  *
  * At most once per UTC day: the marker object `_identity_snapshot/last` records the day of the last complete
  * snapshot. Memory is bounded: rows are written every `rowsPerFile`.
+ *
+ * Virtual profiles (virtual-profile.ts: an identity item whose profile item is not written yet) have no item to
+ * scan, so their identity is not in the snapshot. The activity lane writes every one of them within its window,
+ * so this only shows when that lane has been down for days (docs/identity.md, "Daily snapshot"); emitting them
+ * here would take a Scan of every identity item and a lookup of its profile, for rows that are minutes old.
  */
 
 import { LakeWriteError } from '../lake/errors.ts';

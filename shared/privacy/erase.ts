@@ -10,6 +10,12 @@
  *    (recent events, refused links) are removed;
  * 4. the live profile is removed only if it is still at the version read. If a resolution wrote it meanwhile
  *    (it may have linked new identities), the person is read again and 2–4 redone.
+ *
+ * A virtual profile (a new visitor known by one identity item, its profile item not written yet) has no item
+ * to remove: in its place goes a short-lived tombstone, if no item is there yet, so that a resolution that read
+ * the identity before its removal cannot create the profile after it (its create fails on the tombstone, it
+ * reads again and screens its events out). If a resolution created the profile first, the tombstone is refused
+ * and the person is read again, as in 4.
  */
 
 import { suppressionKey } from '../identity/hashing.ts';
@@ -144,10 +150,16 @@ export async function eraseFromProfiles(
     let removed = await people.removeIdentities(identities);
     for (const profileId of profileIds) {
       if (profileId === person.live?.profileId) continue;
-      removed += await people.removeProfileItems(profileId, { keepProfileItem: false });
+      // A profile without an item may get one from a resolution at any moment: only the tombstone's
+      // condition may settle that, never a blind delete.
+      const keepProfileItem = person.missing.includes(profileId);
+      removed += await people.removeProfileItems(profileId, { keepProfileItem });
     }
     let done = true;
-    if (person.live !== undefined) {
+    for (const profileId of person.missing) {
+      if (!(await people.removeProfile(profileId, 0))) done = false;
+    }
+    if (person.live !== undefined && done) {
       removed += await people.removeProfileItems(person.live.profileId, { keepProfileItem: true });
       done = await people.removeProfile(person.live.profileId, person.live.version);
       if (done) removed += 1;
@@ -204,6 +216,11 @@ interface Person {
   readonly live: LiveProfile | undefined;
   /** Every profile met on the way, redirects included. */
   readonly profileIds: readonly string[];
+  /**
+   * Profiles met that have no item: virtual ones (only an identity item points at them), or ones an earlier
+   * attempt removed. Each gets a tombstone (removeProfile at version 0).
+   */
+  readonly missing: readonly string[];
 }
 
 /**
@@ -212,11 +229,13 @@ interface Person {
  */
 async function readPerson(people: PersonStore, profileIds: readonly string[]): Promise<Person> {
   const seen = new Set<string>();
+  const missing: string[] = [];
   let pending = [...profileIds];
   let live: LiveProfile | undefined;
   for (let hop = 0; pending.length > 0 && hop <= maxRedirectHops; hop += 1) {
     for (const id of pending) seen.add(id);
     const read = await people.profiles(pending);
+    missing.push(...pending.filter((id) => !read.has(id)));
     const next: string[] = [];
     for (const profile of read.values()) {
       if (profile.kind === 'live') {
@@ -228,7 +247,7 @@ async function readPerson(people: PersonStore, profileIds: readonly string[]): P
     }
     pending = [...new Set(next)];
   }
-  return { live, profileIds: [...seen] };
+  return { live, profileIds: [...seen], missing };
 }
 
 function identitiesOf(profile: LiveProfile): Identity[] {

@@ -17,7 +17,9 @@ export interface PersonStore extends IdentityGraphReader {
   removeProfileItems(profileId: string, options: { readonly keepProfileItem: boolean }): Promise<number>;
   /**
    * Removes the profile item if it is still at `expectedVersion`; `false` when it changed or is gone (a
-   * resolution wrote it meanwhile: the caller reads again).
+   * resolution wrote it meanwhile: the caller reads again). At version 0 — a virtual profile, which has no
+   * item — puts a short-lived tombstone in its place instead, if no profile item is there (a resolution that
+   * read its identity earlier cannot create it then); `false` when a profile item is there.
    */
   removeProfile(profileId: string, expectedVersion: number): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import { normaliseIdentifier } from '../identity/normalise.ts';
 import { maxRedirectHops } from '../identity/plan.ts';
 import type { IdentityGraphReader } from '../identity/ports.ts';
 import type { IdentityRules } from '../identity/rules.ts';
+import { virtualProfile } from '../identity/virtual-profile.ts';
 import { InvalidProfileRequestError } from './errors.ts';
 import type { EventSummary, LiveProfile } from './model.ts';
 import type { ProfileReader } from './ports.ts';
@@ -17,7 +18,8 @@ export const maxRecentEventsLimit = 200;
 
 /**
  * The live profile `type`/`value` belongs to; undefined when no profile holds it (a blocked or unusable value
- * never does).
+ * never does). A virtual profile (a new visitor's identity item, whose profile item is not written yet) is
+ * answered as what it is: that one identity, no activity, `version` 0.
  * @throws InvalidProfileRequestError when `type` is not an identifier type name.
  *
  * @example await findProfile(reader, 'email', ' Ann@Example.com', rules) // ann@example.com's profile
@@ -37,12 +39,23 @@ export async function findProfile(
   let profileId = (await reader.linkedProfiles([identity])).get(identityKey(identity));
   for (let hop = 0; profileId !== undefined && hop <= maxRedirectHops; hop += 1) {
     const profile = (await reader.profiles([profileId])).get(profileId);
-    if (profile === undefined) return undefined;
+    // The identity's own profile may have no item yet (created lazily): the person is that one identity.
+    if (profile === undefined) return hop === 0 ? virtualProfile(profileId, [identity]) : undefined;
     if (profile.kind === 'live') return profile;
     profileId = profile.mergedInto;
   }
   if (profileId === undefined) return undefined;
   throw new InconsistentGraphError(`redirect chain from ${identityKey(identity)} does not end`);
+}
+
+/**
+ * The profile with the scores the scoring job keeps beside it. Only the person's own: scores written beside
+ * a profile merged into theirs were computed from part of their purchases and are never shown.
+ */
+export async function withScores(reader: ProfileReader, profile: LiveProfile): Promise<LiveProfile> {
+  const { scores: _onTheProfileItem, ...rest } = profile;
+  const scores = await reader.scores(profile.profileId);
+  return scores === undefined ? rest : { ...rest, scores };
 }
 
 /** The person's recent events, stitched across the profiles merged into theirs, newest first. */

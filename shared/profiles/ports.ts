@@ -1,4 +1,5 @@
 /** What the profile API reads: the identity graph, and the recent-events lists. */
+import type { JsonObject } from '../events/model.ts';
 import type { IdentityGraphReader } from '../identity/ports.ts';
 import type { EventSummary } from './model.ts';
 
@@ -8,4 +9,6 @@ export interface ProfileReader extends IdentityGraphReader {
    * profiles merged into it — newest first, at most `limit`, each messageId once.
    */
   recentEvents(profileIds: readonly string[], limit: number): Promise<EventSummary[]>;
+  /** The scores the scoring job keeps for `profileId` (docs/scoring.md#write-back); `undefined` if none. */
+  scores(profileId: string): Promise<JsonObject | undefined>;
 }

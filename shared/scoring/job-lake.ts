@@ -35,19 +35,35 @@ export function scoresFileKey(dt: string, runId: string, part: number): string {
  * Writes `rows` as the `dt` partition of `scores`, replacing what earlier runs wrote there.
  * @throws LakeWriteError when a file cannot be written (the earlier files are then kept).
  */
-export async function writeScoresPartition(
+export function writeScoresPartition(
   store: ObjectStore,
   dt: string,
   runId: string,
   rows: readonly LakeRow[],
   rowsPerFile = DEFAULT_ROWS_PER_FILE,
 ): Promise<ScoresPartitionResult> {
+  return writeScoresFiles(store, dt, runId, rows.length, (start, end) => rows.slice(start, end), rowsPerFile);
+}
+
+/**
+ * `writeScoresPartition` for `total` rows built a file at a time by `rowsOf(start, end)`: only one file's rows
+ * exist at once.
+ */
+export async function writeScoresFiles(
+  store: ObjectStore,
+  dt: string,
+  runId: string,
+  total: number,
+  rowsOf: (start: number, end: number) => readonly LakeRow[],
+  rowsPerFile = DEFAULT_ROWS_PER_FILE,
+): Promise<ScoresPartitionResult> {
   if (!/^[0-9a-z]+$/.test(runId)) throw new ScoringInputError(`run id '${runId}' is not [0-9a-z]`);
   const keys: string[] = [];
-  for (let start = 0, part = 0; start < rows.length; start += rowsPerFile, part += 1) {
+  for (let start = 0, part = 0; start < total; start += rowsPerFile, part += 1) {
     const key = scoresFileKey(dt, runId, part);
+    const rows = rowsOf(start, Math.min(start + rowsPerFile, total));
     try {
-      await store.put(key, encodeParquet(scoresTable, rows.slice(start, start + rowsPerFile)), PARQUET_TYPE);
+      await store.put(key, encodeParquet(scoresTable, rows), PARQUET_TYPE);
     } catch (error) {
       throw new LakeWriteError(`cannot write ${key}`, key, { cause: error });
     }
@@ -60,7 +76,7 @@ export async function writeScoresPartition(
     if (!written.has(object.key) && (run === undefined || run < runId)) stale.push(object.key);
   }
   if (stale.length > 0) await store.delete(stale);
-  return { keys, rows: rows.length, replaced: stale.length };
+  return { keys, rows: total, replaced: stale.length };
 }
 
 /** Stamps a row with the lake schema version. */

@@ -16,6 +16,15 @@ export interface JobCustomer {
   readonly features: JsonObject;
 }
 
+/**
+ * A profile without a purchase by the run's date (a prospect): no summary for the models, only its behaviour.
+ * customer-summary.sql gives it NULL purchase columns.
+ */
+export interface JobProspect {
+  readonly profileId: string;
+  readonly features: JsonObject;
+}
+
 /** Behavioural feature columns of customer-summary.sql, as they go into the scores table's `features`. */
 export const featureColumns = [
   'sessions_30d',
@@ -29,12 +38,40 @@ export const featureColumns = [
   'events_previous_30d',
 ] as const;
 
-/** A row of customer-summary.sql as a snapshot in `unit`. */
-export function jobCustomer(row: Readonly<Record<string, unknown>>, unit: TimeUnit): JobCustomer {
+/** A row of customer-summary.sql: a prospect when its purchase columns are NULL, else a customer. */
+export function jobPerson(
+  row: Readonly<Record<string, unknown>>,
+  unit: TimeUnit,
+): { readonly customer: JobCustomer } | { readonly prospect: JobProspect } {
+  if (row.x !== null && row.x !== undefined) return { customer: jobCustomer(row, unit) };
+  return { prospect: { profileId: profileIdOf(row), features: featuresOf(row) } };
+}
+
+function profileIdOf(row: Readonly<Record<string, unknown>>): string {
   const profileId = row.profile_id;
   if (typeof profileId !== 'string' || profileId === '') {
     throw new ScoringInputError('a customer summary row has no profile_id');
   }
+  return profileId;
+}
+
+/** The behavioural features of a summary row, and the activity trend of its two 30-day counts. */
+function featuresOf(row: Readonly<Record<string, unknown>>): JsonObject {
+  const features: JsonObject = {};
+  for (const name of featureColumns) {
+    const value = row[name];
+    features[name] = typeof value === 'number' && Number.isFinite(value) ? value : null;
+  }
+  const recent = Number(features.events_30d ?? 0);
+  const previous = Number(features.events_previous_30d ?? 0);
+  // In [−1, 1]: +1 active only lately, −1 only before, 0 steady (or no activity at all).
+  features.activity_trend = recent + previous === 0 ? 0 : (recent - previous) / (recent + previous);
+  return features;
+}
+
+/** A row of customer-summary.sql as a snapshot in `unit`. */
+export function jobCustomer(row: Readonly<Record<string, unknown>>, unit: TimeUnit): JobCustomer {
+  const profileId = profileIdOf(row);
   const whole = (name: string): number => {
     const value = row[name];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -54,15 +91,7 @@ export function jobCustomer(row: Readonly<Record<string, unknown>>, unit: TimeUn
   if (problem !== undefined || repeatCents > totalCents) {
     throw new ScoringInputError(`customer ${profileId}: ${problem ?? 'repeat spend above total spend'}`);
   }
-  const features: JsonObject = {};
-  for (const name of featureColumns) {
-    const value = row[name];
-    features[name] = typeof value === 'number' && Number.isFinite(value) ? value : null;
-  }
-  const recent = Number(features.events_30d ?? 0);
-  const previous = Number(features.events_previous_30d ?? 0);
-  // In [−1, 1]: +1 active only lately, −1 only before, 0 steady (or no activity at all).
-  features.activity_trend = recent + previous === 0 ? 0 : (recent - previous) / (recent + previous);
+  const features = featuresOf(row);
   return {
     snapshot: {
       customerId: profileId,

@@ -1,29 +1,43 @@
 /**
- * Writing scores back to profiles: only the people whose scores changed, in batches, with a bounded number of
- * writes in flight.
+ * Writing scores back to profiles: only the people whose scores changed, with bounded reads and writes in
+ * flight, overlapping.
  *
  * What a profile holds (`scores`, docs/scoring.md#write-back) is rounded to what is worth showing (probabilities
  * and expected purchases to 3 decimals, money to cents), so that a change means a visible change, and carries
  * `asOf`, the date of the run that last changed it: a later run that computes the same values leaves the
  * profile (and that date) alone, which is why `asOf` is not compared.
  *
+ * The scores are their own small item beside the profile (docs/identity.md): a write costs one write unit
+ * whatever the profile's size, and never touches the item resolution commits with version conditions.
+ *
  * Merged people: the SQL reads `events_stitched`, whose profile ids follow the lake's identity map; a profile
  * merged since the map was published is a redirect. Its scores are not written to the survivor, whose own row
  * in the same run (if any) was computed without the merged purchases and would be overwritten by a partial
  * view either way; the run counts it as `redirected`, and the next run, once the map has caught up, scores the
- * survivor with all the purchases. The write itself is conditioned on the profile still being live, so a
- * merge between the read and the write is counted the same way.
+ * survivor with all the purchases. A profile merged between the read and the write gets its scores item all
+ * the same: nobody sees it (the profile API follows the redirect to the survivor and reads the survivor's),
+ * and erasure removes it with the rest of the merged profile's partition.
  */
 import { mapConcurrently } from '../concurrency.ts';
 import type { Json, JsonObject } from '../events/model.ts';
-import type { StoredProfile } from '../profiles/model.ts';
+
+/** What the write-back needs to know of a profile before writing its scores. */
+export interface ScoreTarget {
+  /** `redirect`: merged into another profile. */
+  readonly kind: 'live' | 'redirect';
+  /** The scores the profile has now, if any. */
+  readonly scores?: JsonObject;
+}
 
 /** The profile store as the scoring job uses it: one adapter per backend (DynamoDB). */
 export interface ScoreWriter {
-  /** The stored profiles (live or redirect) of `profileIds` that exist, read consistently. */
-  profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>>;
-  /** Sets the profile's `scores` if it is still a live profile; `false` when it is not (merged or gone). */
-  writeScores(profileId: string, scores: JsonObject): Promise<boolean>;
+  /** The profiles of `profileIds` that exist (live or redirect), with their scores. */
+  scoreTargets(profileIds: readonly string[]): Promise<ReadonlyMap<string, ScoreTarget>>;
+  /**
+   * Replaces the profile's scores. Throttling is the adapter's to retry; a write it cannot make throws, so the
+   * run fails rather than losing it (the next run finds those scores changed and writes them).
+   */
+  writeScores(profileId: string, scores: JsonObject): Promise<void>;
 }
 
 export interface WriteBackResult {
@@ -36,9 +50,11 @@ export interface WriteBackResult {
 }
 
 export interface WriteBackOptions {
-  /** Profiles read per batch (one BatchGetItem). @default 100 */
+  /** People per read (one BatchGetItem reads their profile and scores items: 100 keys). @default 50 */
   readonly batchSize?: number;
-  /** Writes in flight at once. @default 8 */
+  /** Reads in flight at once; each batch then writes its changed people. @default 8 */
+  readonly readConcurrency?: number;
+  /** Writes in flight at once, over all batches. @default 32 */
   readonly concurrency?: number;
 }
 
@@ -48,37 +64,42 @@ export interface ProfileScores {
   readonly scores: JsonObject;
 }
 
-/** Writes each person's scores where they differ from what the profile holds (ignoring `asOf`). */
+/**
+ * Writes each person's scores where they differ from what the profile holds (ignoring `asOf`). Batches are
+ * read `readConcurrency` at a time and each writes its own changed people as soon as it has read them, so reads
+ * and writes overlap; at most `concurrency` writes are in flight (`concurrency / readConcurrency` per batch).
+ */
 export async function writeBackScores(
   writer: ScoreWriter,
   people: readonly ProfileScores[],
   options: WriteBackOptions = {},
 ): Promise<WriteBackResult> {
-  const batchSize = options.batchSize ?? 100;
-  const concurrency = options.concurrency ?? 8;
+  const batchSize = options.batchSize ?? 50;
+  const readConcurrency = options.readConcurrency ?? 8;
+  const writesPerBatch = Math.max(1, Math.floor((options.concurrency ?? 32) / readConcurrency));
+  const batches: (readonly ProfileScores[])[] = [];
+  for (let start = 0; start < people.length; start += batchSize) {
+    batches.push(people.slice(start, start + batchSize));
+  }
   let written = 0;
   let unchanged = 0;
   let redirected = 0;
   let missing = 0;
-  for (let start = 0; start < people.length; start += batchSize) {
-    const batch = people.slice(start, start + batchSize);
-    const stored = await writer.profiles(batch.map((person) => person.profileId));
+  await mapConcurrently(batches, readConcurrency, async (batch) => {
+    const stored = await writer.scoreTargets(batch.map((person) => person.profileId));
     const changed: ProfileScores[] = [];
     for (const person of batch) {
-      const profile = stored.get(person.profileId);
-      if (profile === undefined) missing += 1;
-      else if (profile.kind === 'redirect') redirected += 1;
-      else if (sameScores(profile.scores, person.scores)) unchanged += 1;
+      const target = stored.get(person.profileId);
+      if (target === undefined) missing += 1;
+      else if (target.kind === 'redirect') redirected += 1;
+      else if (sameScores(target.scores, person.scores)) unchanged += 1;
       else changed.push(person);
     }
-    const outcomes = await mapConcurrently(changed, concurrency, (person) =>
-      writer.writeScores(person.profileId, person.scores),
-    );
-    for (const ok of outcomes) {
-      if (ok) written += 1;
-      else redirected += 1;
-    }
-  }
+    await mapConcurrently(changed, writesPerBatch, async (person) => {
+      await writer.writeScores(person.profileId, person.scores);
+      written += 1;
+    });
+  });
   return { written, unchanged, redirected, missing };
 }
 

@@ -3,9 +3,14 @@
  * and behaviour with SQL over the lake (Athena in AWS, DuckDB locally), fit the models on those summaries, score
  * everyone, write the `scores` partition of that date to the lake, and write changed scores back to profiles.
  *
- * Memory: the SQL reduces the events to one summary row per customer (a few hundred bytes each: RFM ranks the
- * customers against each other, so they are scored together), and the churn model trains on the whole
- * histories of a bounded sample of them (`trainingProfiles`).
+ * Every profile gets scores: the SQL also returns the profiles of the identity map that have no purchase by the
+ * date (prospects), which get the segment `Prospects` and no model values (docs/scoring.md#prospects).
+ *
+ * Memory: the SQL reduces the events to one summary row per person, each turned into its snapshot as it is
+ * read (RFM ranks the customers against each other, so they are scored together); the lake files and the
+ * profile writes are then built and sent a chunk (`chunkSize`) at a time, so only one chunk's rows and profile
+ * scores exist at once. The churn model trains on the whole histories of a bounded sample
+ * (`trainingProfiles`).
  *
  * Models that cannot be fitted do not stop the run: with fewer than `minCustomersForModels` customers, or a
  * fit that fails, the run scores RFM only and says why in its summary; a churn model that cannot be trained
@@ -17,22 +22,22 @@
  */
 import type { JsonObject } from '../events/model.ts';
 import type { LakeRow } from '../lake/rows.ts';
-import type { ObjectStore, SqlEngine } from '../ports.ts';
+import type { ObjectStore, QueryResult, SqlEngine } from '../ports.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
 import { baseChurnFeatures, type ChurnModel, type ChurnRisk, churnRisk, trainChurnModel } from './churn.ts';
 import { ScoringError } from './errors.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import { zbarCents } from './history.ts';
-import { withSchemaVersion, writeScoresPartition } from './job-lake.ts';
+import { withSchemaVersion, writeScoresFiles } from './job-lake.ts';
 import { scoringSql, scoringWindows } from './job-sql.ts';
-import { type JobCustomer, jobCustomer, trainingHistories } from './job-summaries.ts';
+import { type JobCustomer, type JobProspect, jobPerson, trainingHistories } from './job-summaries.ts';
 import {
   type ProfileScores,
   type ScoreWriter,
   type WriteBackResult,
   writeBackScores,
 } from './job-writeback.ts';
-import { defaultSegmentTable, rfmScores, segmentOf } from './rfm.ts';
+import { defaultSegmentTable, type RfmScores, rfmScores, segmentOf } from './rfm.ts';
 import { type CustomerScore, type ScoreOptions, scoreSnapshots } from './score.ts';
 import { PurchaseStatisticsBuilder, SpendStatisticsBuilder } from './statistics.ts';
 import { type Duration, dayNumber, durationIn, formatDay, formatDuration } from './time.ts';
@@ -55,7 +60,9 @@ export interface ScoringJobOptions {
   readonly trainingProfiles?: number;
   /** Fewer customers than this score RFM only: the models need a population. @default 20 */
   readonly minCustomersForModels?: number;
-  /** Profiles written at once. @default 8 */
+  /** People whose lake rows (one Parquet file) and profile scores are built and sent together. @default 125_000 */
+  readonly chunkSize?: number;
+  /** Score writes in flight at once (docs/scoring.md#scale: what on-demand DynamoDB sustains). @default 32 */
   readonly writeConcurrency?: number;
 }
 
@@ -67,6 +74,8 @@ export interface ScoringRunSummary {
   readonly horizon: string;
   /** People who had bought by the as-of date. */
   readonly customers: number;
+  /** Profiles without a purchase by the as-of date: segment `Prospects`, no model values. */
+  readonly prospects: number;
   readonly churnModel: ChurnSource;
   /** Why a model was not fitted or fell back; empty when all were fitted. */
   readonly notes: readonly string[];
@@ -77,6 +86,8 @@ export interface ScoringRunSummary {
 }
 
 const defaultHorizon: Duration = { amount: 39, unit: 'weeks' };
+/** The segment of a profile without a purchase by the as-of date (docs/scoring.md#prospects). */
+export const prospectSegment = 'Prospects';
 const timeUnit = 'weeks';
 
 /** One person's scores, whichever models the run could fit. */
@@ -106,9 +117,7 @@ export async function runScoringJob(
   const runId = runIdOf(options.now);
 
   const summary = scoringSql('customer-summary.sql', windows);
-  const customers = (await engine.query(summary.sql, summary.params)).rows.map((row) =>
-    jobCustomer(row, timeUnit),
-  );
+  const { customers, prospects } = readPeople(await engine.query(summary.sql, summary.params));
 
   const notes: string[] = [];
   const fitted = fitValueModels(customers, options.minCustomersForModels ?? 20, notes);
@@ -133,22 +142,52 @@ export async function runScoringJob(
   const churnModel: ChurnSource = fitted ? (churn ? 'logistic' : 'bgnbd') : 'none';
   const models = modelsJson(fitted, churn);
 
-  const scoredAt = options.now;
-  const rows = scored.map((person) => scoresRow(person, { runId, scoredAt, horizon, models }));
-  const written = await writeScoresPartition(lake, options.asOf, runId, rows);
+  const run = { runId, scoredAt: options.now, horizon, models };
+  const buyers = customers.length;
+  const total = buyers + prospects.length;
+  const chunkSize = options.chunkSize ?? 125_000;
+  const written = await writeScoresFiles(
+    lake,
+    options.asOf,
+    runId,
+    total,
+    (start, end) =>
+      range(start, end).map((i) =>
+        i < buyers
+          ? scoresRow(personAt(customers, scored, i), run)
+          : prospectRow(prospects[i - buyers] as JobProspect, run),
+      ),
+    chunkSize,
+  );
 
-  const profileScores = scored.map((person) => profileScoresOf(person, options.asOf, horizon));
-  const writeBack = await writeBackScores(profiles, profileScores, {
-    concurrency: options.writeConcurrency ?? 8,
-  });
+  const writeBack = { written: 0, unchanged: 0, redirected: 0, missing: 0 };
+  for (let start = 0; start < total; start += chunkSize) {
+    const chunk = range(start, Math.min(start + chunkSize, total)).map((i) =>
+      i < buyers
+        ? profileScoresOf(personAt(customers, scored, i), options.asOf, horizon)
+        : prospectScoresOf(prospects[i - buyers] as JobProspect, options.asOf, horizon),
+    );
+    const result = await writeBackScores(profiles, chunk, {
+      ...(options.writeConcurrency === undefined ? {} : { concurrency: options.writeConcurrency }),
+    });
+    writeBack.written += result.written;
+    writeBack.unchanged += result.unchanged;
+    writeBack.redirected += result.redirected;
+    writeBack.missing += result.missing;
+  }
 
   const segments: Record<string, number> = {};
-  for (const person of scored) segments[person.rfm.segment] = (segments[person.rfm.segment] ?? 0) + 1;
+  for (let i = 0; i < buyers; i += 1) {
+    const segment = segmentAt(scored, i);
+    segments[segment] = (segments[segment] ?? 0) + 1;
+  }
+  if (prospects.length > 0) segments[prospectSegment] = prospects.length;
   return {
     asOf: options.asOf,
     runId,
     horizon: formatDuration(horizon),
     customers: customers.length,
+    prospects: prospects.length,
     churnModel,
     notes,
     models,
@@ -156,6 +195,27 @@ export async function runScoringJob(
     lake: written,
     profiles: writeBack,
   };
+}
+
+/**
+ * The summary rows as customers and prospects, in the rows' order. Each row is released as it is converted:
+ * taken off the end of the result's own array (the job is the result's only holder), so that the rows and
+ * their conversions never both exist for everyone at once (a million rows are about 450 MB of objects).
+ */
+function readPeople(result: QueryResult): { customers: JobCustomer[]; prospects: JobProspect[] } {
+  const rows = result.rows as Readonly<Record<string, unknown>>[];
+  const customers: JobCustomer[] = [];
+  const prospects: JobProspect[] = [];
+  for (let row = rows.pop(); row !== undefined; row = rows.pop()) {
+    const person = jobPerson(row, timeUnit);
+    if ('customer' in person) customers.push(person.customer);
+    else prospects.push(person.prospect);
+  }
+  return { customers: customers.reverse(), prospects: prospects.reverse() };
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
 }
 
 /** The as-of date of a run at `now` that names none: the last complete UTC day, yesterday. */
@@ -218,45 +278,56 @@ function placeholderChurnModel(horizon: Duration): ChurnModel {
   };
 }
 
+/**
+ * Everyone's scores as the models give them, one object per customer: the fuller `PersonScores` (and the lake
+ * rows and profile scores made from it) are built from these a chunk at a time, not for everyone at once.
+ */
+type Scored =
+  | { readonly kind: 'models'; readonly scores: readonly CustomerScore[]; readonly churn: boolean }
+  | { readonly kind: 'rfm'; readonly rfm: readonly RfmScores[] };
+
 function scorePeople(
   customers: readonly JobCustomer[],
   models: ValueModels | undefined,
   churn: ChurnModel | undefined,
   options: ScoreOptions,
-): PersonScores[] {
+): Scored {
   const snapshots = customers.map((customer) => customer.snapshot);
-  if (models === undefined) {
-    const rfm = rfmScores(snapshots);
-    return customers.map((customer, i) => {
-      const scores = rfm[i] as { r: number; f: number; m: number };
-      return { customer, rfm: { ...scores, segment: segmentOf(scores, defaultSegmentTable) } };
-    });
-  }
+  if (models === undefined) return { kind: 'rfm', rfm: rfmScores(snapshots) };
   const scores = scoreSnapshots(
     snapshots,
     { ...models, churn: churn ?? placeholderChurnModel(options.horizon) },
     options,
   );
-  return customers.map((customer, i) => {
-    const score = scores[i] as CustomerScore;
-    const probability = churn ? score.churnProbability : score.pNoPurchase;
-    return {
-      customer,
-      rfm: { r: score.rScore, f: score.fScore, m: score.mScore, segment: score.rfmSegment },
-      value: {
-        pAlive: score.pAlive,
-        expectedPurchases: score.expectedPurchases,
-        pNoPurchase: score.pNoPurchase,
-        expectedOrderValue: score.expectedOrderValue,
-        clv: score.clv,
-      },
-      churn: {
-        probability,
-        risk: churn ? score.churnRisk : churnRisk(probability),
-        model: churn ? 'logistic' : 'bgnbd',
-      },
-    };
-  });
+  return { kind: 'models', scores, churn: churn !== undefined };
+}
+
+/** Customer `i`'s scores in the shape the lake row and the profile are made from. */
+function personAt(customers: readonly JobCustomer[], scored: Scored, i: number): PersonScores {
+  const customer = customers[i] as JobCustomer;
+  if (scored.kind === 'rfm') {
+    const scores = scored.rfm[i] as RfmScores;
+    return { customer, rfm: { ...scores, segment: segmentOf(scores, defaultSegmentTable) } };
+  }
+  const score = scored.scores[i] as CustomerScore;
+  const probability = scored.churn ? score.churnProbability : score.pNoPurchase;
+  return {
+    customer,
+    rfm: { r: score.rScore, f: score.fScore, m: score.mScore, segment: score.rfmSegment },
+    value: score,
+    churn: {
+      probability,
+      risk: scored.churn ? score.churnRisk : churnRisk(probability),
+      model: scored.churn ? 'logistic' : 'bgnbd',
+    },
+  };
+}
+
+/** Customer `i`'s segment, without building the rest. */
+function segmentAt(scored: Scored, i: number): string {
+  return scored.kind === 'rfm'
+    ? segmentOf(scored.rfm[i] as RfmScores, defaultSegmentTable)
+    : (scored.scores[i] as CustomerScore).rfmSegment;
 }
 
 function modelsJson(models: ValueModels | undefined, churn: ChurnModel | undefined): JsonObject {
@@ -282,10 +353,52 @@ function modelsJson(models: ValueModels | undefined, churn: ChurnModel | undefin
   };
 }
 
-function scoresRow(
-  person: PersonScores,
-  run: { runId: string; scoredAt: Date; horizon: Duration; models: JsonObject },
-): LakeRow {
+interface RunStamp {
+  readonly runId: string;
+  readonly scoredAt: Date;
+  readonly horizon: Duration;
+  readonly models: JsonObject;
+}
+
+/** A prospect's row: its behaviour and segment; the purchase and model columns NULL, total spend 0. */
+function prospectRow(prospect: JobProspect, run: RunStamp): LakeRow {
+  return withSchemaVersion({
+    profile_id: prospect.profileId,
+    run_id: run.runId,
+    scored_at: run.scoredAt,
+    frequency: null,
+    recency_days: null,
+    tenure_days: null,
+    days_since_last: null,
+    total_spend: 0,
+    monetary: null,
+    r_score: null,
+    f_score: null,
+    m_score: null,
+    rfm_segment: prospectSegment,
+    p_alive: null,
+    expected_purchases: null,
+    p_no_purchase: null,
+    expected_order_value: null,
+    clv: null,
+    churn_probability: null,
+    churn_risk: null,
+    churn_model: null,
+    horizon: formatDuration(run.horizon),
+    features: JSON.stringify(prospect.features),
+    models: JSON.stringify(run.models),
+  });
+}
+
+/** A prospect's profile scores: the segment only; churn and value do not apply to someone who never bought. */
+function prospectScoresOf(prospect: JobProspect, asOf: string, horizon: Duration): ProfileScores {
+  return {
+    profileId: prospect.profileId,
+    scores: { asOf, horizon: formatDuration(horizon), rfm: { segment: prospectSegment } },
+  };
+}
+
+function scoresRow(person: PersonScores, run: RunStamp): LakeRow {
   const { snapshot, features } = person.customer;
   return withSchemaVersion({
     profile_id: snapshot.customerId,

@@ -105,10 +105,11 @@ export interface LakeUsage {
   readonly storedBytes: number;
 }
 
-/** What identity resolution (Kinesis → resolve → DynamoDB `profiles`) used for `events` events. */
+/** What identity resolution (Kinesis → resolve and activity → DynamoDB `profiles`) used for `events` events. */
 export interface ResolveUsage {
   readonly events: number;
   readonly resolve: LambdaUsage;
+  readonly activity: LambdaUsage;
   /** On-demand write request units as AWS bills them (a transactional write counts twice). */
   readonly writeRequestUnits: number;
   /** On-demand read request units as AWS bills them (a key not found counts too). */
@@ -262,12 +263,13 @@ export function lakeCost(usage: LakeUsage): PathCost {
   ]);
 }
 
-/** The resolution path: resolve invocations and the on-demand request units of the profiles table. */
+/** The resolution path: resolve and activity invocations and the on-demand request units of the profiles table. */
 export function resolveCost(usage: ResolveUsage): PathCost {
   const perMillion = MILLION / usage.events;
   const { usdPerMillionWriteRequestUnits, usdPerMillionReadRequestUnits } = prices.dynamodb;
   return pathCost([
     ...lambdaItems('resolve', usage.resolve, perMillion),
+    ...lambdaItems('activity', usage.activity, perMillion),
     usageItem(
       'DynamoDB',
       'DynamoDB on-demand writes (profiles table)',

@@ -272,16 +272,22 @@ function resolutionCost(context: BenchContext): CostResult['resolution'] {
     // The collection and lake costs stand on their own; the notes say resolution is missing.
     return undefined;
   }
+  const lambdaOf = (lane: 'resolve' | 'activity') => {
+    const usage = run.lanes.find((candidate) => candidate.lane === lane)?.lambda;
+    if (usage === undefined) throw new Error(`the ${lane} lane did not run`);
+    return usage;
+  };
   const cost = resolveCost({
     events: run.events,
-    resolve: run.lambda,
+    resolve: lambdaOf('resolve'),
+    activity: lambdaOf('activity'),
     writeRequestUnits: run.writeUnitsPerEvent * run.events,
     readRequestUnits: run.readUnitsPerEvent * run.events,
   });
   return {
     ...cost,
     scenario: run.scenario,
-    eventsPerInvocation: run.meanEventsPerBatch,
+    eventsPerInvocation: run.lanes.find((lane) => lane.lane === 'resolve')?.meanEventsPerBatch ?? Number.NaN,
     writeRequestUnitsPerEvent: run.writeUnitsPerEvent,
     readRequestUnitsPerEvent: run.readUnitsPerEvent,
   };

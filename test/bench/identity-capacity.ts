@@ -176,8 +176,14 @@ export class CapacityMeter implements IdentityGraphStore {
         afterBytes: itemBytes({ ...profileKeys.identity(identity), profileId, linkedAt: now }),
       })),
     ];
-    // As the store writes them: one changed profile alone is an UpdateItem, anything else a transaction.
-    const single = sized.length === 1 && writes.creates.length === 0 && writes.links.length === 0;
+    // As the store writes them: one item alone is a plain write — an UpdateItem for a changed profile, a
+    // PutItem for a new one (a new visitor's identity item, lazy creation) — anything else a transaction.
+    const single = sized.length === 1;
+    const singleRequest =
+      writes.updates.length + writes.redirects.filter(({ expectedVersion }) => expectedVersion > 0).length ===
+      1
+        ? 'UpdateItem'
+        : 'PutItem';
     const units = commitUnits(sized, !single);
     const committed = await this.#inner.commit(writes);
     if (!committed) {
@@ -188,7 +194,7 @@ export class CapacityMeter implements IdentityGraphStore {
       line.billedUnits += units;
       return false;
     }
-    this.#line(`commit ${single ? 'UpdateItem' : 'TransactWriteItems'}`, 'write').billedUnits += units;
+    this.#line(`commit ${single ? singleRequest : 'TransactWriteItems'}`, 'write').billedUnits += units;
     for (const { profileId, live, afterBytes } of sized) {
       if (profileId !== undefined) this.#profileBytes.set(profileId, afterBytes);
       if (live) this.profileItemBytes.push(afterBytes);

@@ -1,20 +1,21 @@
 /**
  * Event-to-profile latency on the running local platform: a workload's events sent over HTTP at a paced rate,
- * each measured from the moment its request was sent until the `resolve` invocation that applied it completed.
+ * each measured from the moment its request was sent until the invocation that resolved it completed — of
+ * `resolve` (its person's identities linked: the latency the target is about) and of `activity` (its person's
+ * counters updated; in AWS that lane waits up to its 5-minute window, locally the same 1 s as every poller).
  *
- * Which invocation applied which event: resolve writes each applied event's messageId to its person's
- * recent-events list before the invocation returns. A middleware on the process's DynamoDB client (the one the
- * handlers use, `dynamoDbClient()`) collects those messageIds, and the runtime's `onInvocation` hook stamps the
- * ones collected since the previous resolve invocation with its completion time. The local runtime runs one
- * batch per shard at a time and the stream has one shard, so the attribution is exact.
+ * Which invocation resolved which event: the runtime's `onInvocation` hook hands over each invocation's Kinesis
+ * batch and partial batch response; an event is resolved by the first invocation of the function that held it
+ * and did not report it as failed.
  *
- * The wait for the resolver to catch up is bounded: an event still unapplied when it ends counts with the
+ * The wait for the resolver to catch up is bounded: an event still unresolved when it ends counts with the
  * time waited so far, a lower bound of its latency, and the percentiles it reaches are lower bounds too.
  */
 import { Buffer } from 'node:buffer';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Invocation, LocalPlatform } from '../../infra/local/runtime.ts';
 import { IdleTimeoutError } from '../../infra/local/stream-poller-errors.ts';
-import { dynamoDbClient } from '../../shared/adapters/aws-clients.ts';
+import { decodeEnvelope } from '../../shared/lake/envelope.ts';
 import { identityWorkload, segmentMessage, type WorkloadEvent } from './identity-workload.ts';
 import { type Distribution, distribution } from './stats.ts';
 
@@ -29,7 +30,7 @@ export interface LatencyOptions {
   /** Write key of the web source the events are sent with. */
   readonly writeKey: string;
   /** The local pollers' batching window, for the report. */
-  readonly batchingWindowSeconds: number;
+  readonly batchingWindowSeconds: number | 'topology';
   /** How long to wait, after the last request, for every event to be applied. */
   readonly drainTimeoutMs: number;
 }
@@ -40,7 +41,7 @@ export interface LatencyResult {
     readonly eventsPerSecond: number;
     readonly seconds: number;
     readonly eventsPerRequest: number;
-    readonly localBatchingWindowSeconds: number;
+    readonly localBatchingWindowSeconds: number | 'topology';
   };
   readonly events: number;
   readonly requests: number;
@@ -48,7 +49,7 @@ export interface LatencyResult {
   /** From the first request sent to the last sent; the pacing's achieved rate. */
   readonly sentEventsPerSecond: number;
   readonly acceptLatencyMs: Distribution;
-  /** Events whose applying invocation was seen within the wait (all, unless the resolver fell behind). */
+  /** Events whose resolve invocation was seen within the wait (all, unless the resolver fell behind). */
   readonly applied: number;
   /** Whether every consumer caught up within the wait. */
   readonly drained: boolean;
@@ -57,7 +58,11 @@ export interface LatencyResult {
    * `applied < events` the percentiles those events reach are lower bounds.
    */
   readonly eventToProfileMs: Distribution;
-  /** Events applied per second, from the first request sent to the last event applied. */
+  /** The same up to the activity invocation that counted the event, over the events it counted in the wait. */
+  readonly eventToActivityMs: Distribution;
+  /** Events the activity lane counted within the wait. */
+  readonly counted: number;
+  /** Events resolved per second, from the first request sent to the last event resolved. */
   readonly appliedEventsPerSecond: number;
   readonly resolve: {
     readonly invocations: number;
@@ -69,8 +74,6 @@ export interface LatencyResult {
 
 /** Lets the caller route the runtime's `onInvocation` to whoever listens now. */
 export type InvocationListener = (invocation: Invocation) => void;
-
-const middlewareName = 'benchAppliedEvents';
 
 export async function measureLatency(
   platform: LocalPlatform,
@@ -86,25 +89,19 @@ export async function measureLatency(
 
   const sentAt = new Map<string, number>();
   const appliedAt = new Map<string, number>();
-  let applying: string[] = [];
+  const countedAt = new Map<string, number>();
   const eventsPerInvocation: number[] = [];
   const resolveMs: number[] = [];
   let failedInvocations = 0;
-  const client = dynamoDbClient();
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const output = await next(args);
-      applying.push(...recentEventIds(args.input));
-      return output;
-    },
-    { step: 'initialize', name: middlewareName },
-  );
   listen((invocation) => {
-    if (invocation.functionName !== 'resolve') return;
+    const lane = { resolve: appliedAt, activity: countedAt }[invocation.functionName as string];
+    if (lane === undefined) return;
     const now = performance.now();
-    const mine = applying.filter((messageId) => sentAt.has(messageId) && !appliedAt.has(messageId));
-    for (const messageId of mine) appliedAt.set(messageId, now);
-    applying = [];
+    const mine = resolvedMessageIds(invocation).filter(
+      (messageId) => sentAt.has(messageId) && !lane.has(messageId),
+    );
+    for (const messageId of mine) lane.set(messageId, now);
+    if (invocation.functionName !== 'resolve') return;
     eventsPerInvocation.push(mine.length);
     resolveMs.push(invocation.durationMs);
     if (invocation.failed) failedInvocations += 1;
@@ -153,6 +150,10 @@ export async function measureLatency(
       applied: appliedAt.size,
       drained,
       eventToProfileMs: distribution(latencies),
+      eventToActivityMs: distribution(
+        [...countedAt].map(([messageId, at]) => at - (sentAt.get(messageId) ?? at)),
+      ),
+      counted: countedAt.size,
       appliedEventsPerSecond: appliedAt.size / Math.max(0.001, (lastApplied - started) / 1000),
       resolve: {
         invocations: resolveMs.length,
@@ -163,12 +164,14 @@ export async function measureLatency(
     };
   } finally {
     listen(undefined);
-    client.middlewareStack.remove(middlewareName);
   }
 }
 
 /** The first `total` events of a workload large enough, with times from now on. */
-function takeEvents(options: LatencyOptions, total: number): WorkloadEvent[] {
+export function takeEvents(
+  options: Pick<LatencyOptions, 'name' | 'seed' | 'seconds' | 'meanGapSeconds'>,
+  total: number,
+): WorkloadEvent[] {
   // About 21 events per person (a fifth log in, some of them on a second device): more than enough people.
   const workload = identityWorkload({
     people: Math.ceil(total / 15),
@@ -202,38 +205,21 @@ async function send(
 }
 
 /**
- * The messageIds of the recent-events items a BatchWriteItem puts (`sk = event#…`, `events` = tuples whose
- * first element is the messageId), in the document client's plain form or marshalled, whichever the middleware
- * sees.
+ * The messageIds of the events a stream consumer's invocation resolved: those of its Kinesis batch, but none
+ * when it failed and none of the records its partial batch response reports as failed.
  */
-export function recentEventIds(input: unknown): string[] {
-  const requestItems = (input as { RequestItems?: unknown } | undefined)?.RequestItems;
-  if (typeof requestItems !== 'object' || requestItems === null) return [];
+export function resolvedMessageIds(invocation: Pick<Invocation, 'failed' | 'event' | 'response'>): string[] {
+  if (invocation.failed) return [];
+  const records = (invocation.event as KinesisStreamEvent | undefined)?.Records ?? [];
+  const failures = (invocation.response as KinesisStreamBatchResponse | undefined)?.batchItemFailures ?? [];
+  const failed = new Set(failures.map((failure) => failure.itemIdentifier));
   const ids: string[] = [];
-  for (const requests of Object.values(requestItems)) {
-    if (!Array.isArray(requests)) continue;
-    for (const request of requests) {
-      const item = (request as { PutRequest?: { Item?: Record<string, unknown> } }).PutRequest?.Item;
-      const sk = plain(item?.sk);
-      if (typeof sk !== 'string' || !sk.startsWith('event#')) continue;
-      const tuples = plain(item?.events);
-      if (!Array.isArray(tuples)) continue;
-      for (const tuple of tuples) {
-        const fields = plain(tuple);
-        const messageId = Array.isArray(fields) ? plain(fields[0]) : undefined;
-        if (typeof messageId === 'string') ids.push(messageId);
-      }
-    }
+  for (const record of records) {
+    if (failed.has(record.kinesis.sequenceNumber)) continue;
+    const envelope = decodeEnvelope(Buffer.from(record.kinesis.data, 'base64'));
+    if (envelope.schema === 'cdp.event/1') ids.push(envelope.event.messageId);
   }
   return ids;
-}
-
-/** A marshalled `{ S }` or `{ L }` attribute value as its plain value; anything else as it is. */
-function plain(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  if ('S' in value) return (value as { S: unknown }).S;
-  if ('L' in value) return (value as { L: unknown }).L;
-  return value;
 }
 
 function tally(values: readonly string[]): Record<string, number> {

@@ -7,11 +7,13 @@
  * Usage: `identity-run.ts <data dir> <config file> <options JSON>`; answers one `RunMessage` over IPC.
  */
 import { startLocalPlatform } from '../../infra/local/runtime.ts';
-import { functions, resourceEnv } from '../../infra/topology.ts';
+import { resourceEnv } from '../../infra/topology.ts';
+import { DynamoDbProfileStore } from '../../shared/adapters/dynamodb-profile-store.ts';
 import { identityRules } from '../../shared/identity/rules.ts';
 import { type InvocationListener, type LatencyOptions, measureLatency } from './identity-latency.ts';
+import { measurePacedResolver } from './identity-paced.ts';
 import type { IdentityRunOptions, IdentityRunResult, RunMessage } from './identity-protocol.ts';
-import { runCapacityScenario } from './identity-throughput.ts';
+import { runCapacityScenario, topologyLanes } from './identity-throughput.ts';
 
 const [dataDir, configFile, optionsJson] = process.argv.slice(2);
 if (!dataDir || !configFile || !optionsJson || !process.send) {
@@ -41,12 +43,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let message: RunMessage;
 try {
-  const [trigger] = functions.resolve.triggers;
   const settings = {
     tableName: process.env[resourceEnv.table.profiles] ?? 'profiles',
     rules: identityRules(platform.settings.identity),
-    batchSize: trigger.batchSize,
-    windowSeconds: trigger.maxBatchingWindowSeconds,
+    lanes: topologyLanes(),
   };
   const capacity = [];
   for (const scenario of options.scenarios) capacity.push(await runCapacityScenario(scenario, settings));
@@ -62,10 +62,23 @@ try {
     };
     latency.push(await measureLatency(platform, listen, latencyOptions));
   }
+  const identityLane = settings.lanes.find((lane) => lane.name === 'resolve') ?? settings.lanes[0];
+  const paced = [];
+  for (const run of options.paced) {
+    paced.push(
+      await measurePacedResolver(
+        new DynamoDbProfileStore({ tableName: settings.tableName }),
+        settings.rules,
+        { batchSize: identityLane?.batchSize ?? 1000, windowSeconds: identityLane?.windowSeconds ?? 1 },
+        run,
+      ),
+    );
+  }
   const result: IdentityRunResult = {
-    topology: { batchSize: settings.batchSize, windowSeconds: settings.windowSeconds },
+    topology: settings.lanes,
     capacity,
     latency,
+    paced,
   };
   message = { ok: true, result };
 } catch (error) {

@@ -8,6 +8,8 @@
  * The same workload feeds the resolver directly (`collectedEvent` → cdp.event/1 envelopes) and the HTTP
  * collector (`segmentMessage`).
  */
+
+import { createHash } from 'node:crypto';
 import type { CollectedEvent, Json, JsonObject } from '../../shared/events/model.ts';
 import { mulberry32 } from './stats.ts';
 
@@ -130,7 +132,7 @@ export function identityWorkload(options: IdentityWorkloadOptions): IdentityWork
           person: index,
           session: sessionIndex,
           atMs: Math.round(atMs),
-          messageId: `${options.idPrefix}-m${String(messages++).padStart(8, '0')}`,
+          messageId: messageIdOf(options.idPrefix, messages++),
           anonymousId: session.device,
           ...(loggedIn && person.userId ? { userId: person.userId } : {}),
         };
@@ -214,4 +216,13 @@ function libraryContext(): JsonObject {
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
+}
+
+/**
+ * A messageId as random-looking as a client's (analytics.js: `ajs-next-` and 32 hex digits), so that what is
+ * stored per event — recent-events items are compressed — is not flattered by sequential ids; derived from the
+ * prefix and the counter, so the workload stays the same for the same seed.
+ */
+function messageIdOf(prefix: string, index: number): string {
+  return `${prefix}-${createHash('sha256').update(`${prefix}/${index}`).digest('hex').slice(0, 32)}`;
 }

@@ -4,9 +4,10 @@
  * A million profiles are too many for DynamoDB Local on this machine (a few hundred requests per second), so
  * the benchmark runs the job against `MeteredScoreWriter`, which holds a typical buyer's profile for every id
  * the job asks for and bills each read and write by DynamoDB's rules (identity-capacity.ts): a strongly
- * consistent BatchGetItem key one read unit per started 4 KB of the item, an `UpdateItem … SET scores` one
- * write unit per started KB of the larger of the item before and after. A sample of the same writes then runs
- * against DynamoDB Local through the real adapter, whose reported units check the rule-based figure.
+ * consistent BatchGetItem key one read unit per started 4 KB of the item (one for a key that is not there:
+ * the job reads each person's profile item and scores item), and a `PutItem` of the scores item one write unit
+ * per started KB. A sample of the same writes then runs against DynamoDB Local through the real adapter, whose
+ * reported units check the rule-based figure.
  */
 import { createHash } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,9 +20,14 @@ import {
   profileKeys,
 } from '../../shared/adapters/dynamodb-profile-store.ts';
 import type { JsonObject } from '../../shared/events/model.ts';
-import type { LiveProfile, StoredProfile } from '../../shared/profiles/model.ts';
-import { type ProfileScores, type ScoreWriter, writeBackScores } from '../../shared/scoring/job-writeback.ts';
-import { attributeBytes, itemBytes, readUnits, writeUnits } from './identity-capacity.ts';
+import type { LiveProfile } from '../../shared/profiles/model.ts';
+import {
+  type ProfileScores,
+  type ScoreTarget,
+  type ScoreWriter,
+  writeBackScores,
+} from '../../shared/scoring/job-writeback.ts';
+import { billedFromReport, itemBytes, readUnits, writeUnits } from './identity-capacity.ts';
 
 /**
  * A buyer's profile as resolution leaves it after a few months: a user id, two anonymous ids and an email
@@ -80,9 +86,14 @@ export function typicalBuyerProfile(profileId: string): LiveProfile {
   };
 }
 
-/** The profile's item as the table holds it: keys, the attributes resolution writes, and `scores`. */
-export function profileItemOf(profile: LiveProfile, scores: JsonObject = {}): Record<string, unknown> {
-  return { ...profileKeys.profile(profile.profileId), ...profileItem(profile), scores };
+/** The profile's item as the table holds it: keys, the attributes resolution writes, and `scores: {}`. */
+export function profileItemOf(profile: LiveProfile): Record<string, unknown> {
+  return { ...profileKeys.profile(profile.profileId), ...profileItem(profile), scores: {} };
+}
+
+/** The scores item beside the profile, as the store puts it. */
+export function scoresItemOf(profileId: string, scores: JsonObject): Record<string, unknown> {
+  return { ...profileKeys.scores(profileId), scores };
 }
 
 export interface WriteBackUnits {
@@ -90,7 +101,7 @@ export interface WriteBackUnits {
   readonly readUnits: number;
   readonly writes: number;
   readonly writeUnits: number;
-  /** Item sizes after the write: smallest, largest and the mean. */
+  /** Sizes of the scores items written: smallest, largest and the mean. */
   readonly itemBytes: { readonly min: number; readonly max: number; readonly mean: number };
 }
 
@@ -120,28 +131,26 @@ export class MeteredScoreWriter implements ScoreWriter {
     this.#profileBytes = itemBytes(profileItemOf(typicalBuyerProfile('01JDZ8Q4MP0000000000000000')));
   }
 
-  async profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>> {
+  async scoreTargets(profileIds: readonly string[]): Promise<ReadonlyMap<string, ScoreTarget>> {
     this.#onBatch();
-    const found = new Map<string, StoredProfile>();
+    const found = new Map<string, ScoreTarget>();
     for (const profileId of profileIds) {
-      this.#reads += 1;
-      this.#readUnits += readUnits(this.#profileBytes);
-      // The job only reads `kind` and `scores`: a stub of a live profile without scores stands for the item.
-      found.set(profileId, { kind: 'live', profileId } as StoredProfile);
+      // Two keys: the profile item, and the scores item, not there yet (one unit all the same).
+      this.#reads += 2;
+      this.#readUnits += readUnits(this.#profileBytes) + readUnits(0);
+      found.set(profileId, { kind: 'live' });
     }
     return found;
   }
 
-  async writeScores(profileId: string, scores: JsonObject): Promise<boolean> {
-    // `scores` is `{}` before: the item grows by the scores map less the 3 bytes of the empty one.
-    const after = this.#profileBytes - attributeBytes({}) + attributeBytes(scores);
+  async writeScores(profileId: string, scores: JsonObject): Promise<void> {
+    const bytes = itemBytes(scoresItemOf(profileId, scores));
     this.#writes += 1;
-    this.#writeUnits += writeUnits(Math.max(this.#profileBytes, after));
-    this.#minBytes = Math.min(this.#minBytes, after);
-    this.#maxBytes = Math.max(this.#maxBytes, after);
-    this.#sumBytes += after;
+    this.#writeUnits += writeUnits(bytes);
+    this.#minBytes = Math.min(this.#minBytes, bytes);
+    this.#maxBytes = Math.max(this.#maxBytes, bytes);
+    this.#sumBytes += bytes;
     if (this.sample.length < this.#sampleSize) this.sample.push({ profileId, scores });
-    return true;
   }
 
   units(): WriteBackUnits {
@@ -162,7 +171,8 @@ export class MeteredScoreWriter implements ScoreWriter {
 export interface LocalWriteBackSample {
   readonly profiles: number;
   readonly written: number;
-  /** Units DynamoDB Local reported: reads (BatchGetItem) and writes (UpdateItem). */
+  /** Units DynamoDB Local reported (reads with a unit added per key not found, as AWS bills): reads
+   * (BatchGetItem) and writes (PutItem). */
   readonly reportedReadUnits: number;
   readonly reportedWriteUnits: number;
   /** The same requests by DynamoDB's rules, from the items' sizes. */
@@ -211,7 +221,7 @@ export async function writeBackOnDynamoDbLocal(
       client,
       tableName,
       onConsumedCapacity: (usage) => {
-        if (usage.operation === 'profiles') reportedReadUnits += usage.capacityUnits;
+        if (usage.operation === 'scoreTargets') reportedReadUnits += billedFromReport(usage);
         if (usage.operation === 'writeScores') reportedWriteUnits += usage.capacityUnits;
       },
     });
@@ -234,10 +244,8 @@ export async function writeBackOnDynamoDbLocal(
     let ruleReadUnits = 0;
     let ruleWriteUnits = 0;
     sample.forEach((person, i) => {
-      const before = itemBytes(profileItemOf(profiles[i] as LiveProfile));
-      const after = itemBytes(profileItemOf(profiles[i] as LiveProfile, person.scores));
-      ruleReadUnits += readUnits(before);
-      ruleWriteUnits += writeUnits(Math.max(before, after));
+      ruleReadUnits += readUnits(itemBytes(profileItemOf(profiles[i] as LiveProfile))) + readUnits(0);
+      ruleWriteUnits += writeUnits(itemBytes(scoresItemOf(person.profileId, person.scores)));
     });
     client.destroy();
     return {

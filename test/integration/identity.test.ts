@@ -6,6 +6,7 @@ import type { CollectedEvent } from '../../shared/events/model.ts';
 import { resolveBatch } from '../../shared/identity/resolve.ts';
 import { identityRules } from '../../shared/identity/rules.ts';
 import { findProfile } from '../../shared/profiles/lookup.ts';
+import { emptyProfile } from '../../shared/profiles/model.ts';
 import { profileView } from '../../shared/profiles/view.ts';
 import { basicAuth, post, startTestPlatform, type TestPlatform } from './local-platform.ts';
 
@@ -216,6 +217,7 @@ describe('identity resolution and the profile API on the local stack', () => {
 
     // Act
     await platform.replay('resolve');
+    await platform.replay('activity');
     await platform.drain();
     const replayed = await profile('email', 'ann@example.com');
     await send('mobile', resent);
@@ -324,5 +326,90 @@ describe('identity resolution and the profile API on the local stack', () => {
     for (const anon of ['race-a-anon-0', 'race-b-anon-19']) {
       expect((await findProfile(store, 'anonymous_id', anon, rules))?.profileId).toBe(view?.profileId);
     }
+  });
+
+  it('writes a new visitor as one PutItem of its identity item, and its profile with the second identity', async () => {
+    // Prepare: the identity lane's plans at a fixed time, so the new profile's id encodes that time.
+    const commits: string[] = [];
+    const store = new DynamoDbProfileStore({
+      tableName: 'profiles',
+      onConsumedCapacity: (usage) => {
+        if (usage.operation === 'commit') commits.push(usage.request);
+      },
+    });
+    const rules = identityRules(platform.settings.identity);
+    const options = { rules, identityOnly: true, now: () => 1_800_000_000_000 };
+    const visit = (sequence: number, fields: Partial<CollectedEvent>) => ({
+      shardId: 'lazy',
+      records: [
+        {
+          sequenceNumber: String(sequence).padStart(20, '0'),
+          data: encodeEnvelope({
+            schema: 'cdp.event/1',
+            event: {
+              messageId: `lazy-${sequence}`,
+              type: 'track',
+              event: 'Viewed',
+              anonymousId: 'lazy-anon',
+              context: {},
+              timestamp: '2026-11-22T10:00:00.000Z',
+              receivedAt: '2026-11-22T10:00:00.000Z',
+              source: 'backend',
+              channel: 'server',
+              enrichment: {},
+              ...fields,
+            },
+          }),
+        },
+      ],
+    });
+
+    // Act
+    await resolveBatch(store, visit(1, {}), options);
+    const virtual = await findProfile(store, 'anonymous_id', 'lazy-anon', rules);
+    const itemsBefore = await store.profiles([virtual?.profileId ?? '']);
+    await resolveBatch(store, visit(2, { type: 'identify', traits: { email: 'lazy@example.com' } }), options);
+
+    // Assess
+    expect(commits).toEqual(['PutItem', 'TransactWriteItems']);
+    expect(virtual).toMatchObject({
+      version: 0,
+      createdAt: 1_800_000_000_000,
+      identities: { anonymous_id: ['lazy-anon'] },
+    });
+    expect(itemsBefore.size).toBe(0);
+    const materialised = await findProfile(store, 'email', 'lazy@example.com', rules);
+    expect(materialised).toMatchObject({
+      profileId: virtual?.profileId,
+      version: 1,
+      createdAt: 1_800_000_000_000,
+      identities: { anonymous_id: ['lazy-anon'], email: ['lazy@example.com'] },
+    });
+  });
+
+  it("keeps an erased virtual profile's tombstone from being overwritten by a create or a redirect", async () => {
+    // Prepare
+    const store = new DynamoDbProfileStore({ tableName: 'profiles' });
+    const person = (profileId: string) => ({
+      ...emptyProfile(profileId, 0),
+      version: 1,
+      identities: { anonymous_id: [`${profileId}-anon`] },
+    });
+    const only = { creates: [], updates: [], redirects: [], links: [] };
+    await store.commit({ ...only, creates: [person('lazy-created')] });
+
+    // Act
+    const tombstoned = await store.removeProfile('lazy-erased', 0);
+    const again = await store.removeProfile('lazy-erased', 0);
+    const created = await store.commit({ ...only, creates: [person('lazy-erased')] });
+    const redirected = await store.commit({
+      ...only,
+      redirects: [{ profileId: 'lazy-erased', expectedVersion: 0, mergedInto: 'lazy-created' }],
+    });
+    const onAProfile = await store.removeProfile('lazy-created', 0);
+
+    // Assess
+    expect([tombstoned, again, created, redirected, onAProfile]).toEqual([true, true, false, false, false]);
+    expect([...(await store.profiles(['lazy-erased', 'lazy-created'])).keys()]).toEqual(['lazy-created']);
   });
 });

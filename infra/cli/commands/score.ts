@@ -73,7 +73,8 @@ export function formatSummary(summary: ScoringRunSummary): string {
     .map(([name, count]) => `${name} ${count}`)
     .join(', ');
   return [
-    `scored ${summary.customers} customers as of ${summary.asOf}, horizon ${summary.horizon} (run ${summary.runId})`,
+    `scored ${summary.customers} customers and ${summary.prospects} prospects as of ${summary.asOf}, ` +
+      `horizon ${summary.horizon} (run ${summary.runId})`,
     `churn model: ${summary.churnModel}`,
     ...summary.notes.map((note) => `note: ${note}`),
     `profiles: ${profiles.written} written, ${profiles.unchanged} unchanged, ${profiles.redirected} merged ` +

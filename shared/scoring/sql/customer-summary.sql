@@ -1,5 +1,7 @@
 -- Customer summary: one row per person who had bought by the end of :as_of, with what the scoring models read
--- (shared/scoring/job.ts) and the behavioural features of the other channels (docs/scoring.md, "The job").
+-- (shared/scoring/job.ts) and the behavioural features of the other channels (docs/scoring.md, "The job"),
+-- and one row per other profile the identity map knows (a prospect: no purchase by :as_of), whose purchase
+-- columns are NULL, so that every profile gets scores.
 --
 -- Purchases: the first and last purchase day, the occasions (x = occasions - 1 repeat occasions), t_x and T in
 -- days, the cents of all occasions and of the first one (repeat cents = total - first).
@@ -59,9 +61,15 @@ behaviour AS (
     count_if(dt BETWEEN :previous_from AND :previous_to) AS events_previous_30d
   FROM gaps
   GROUP BY profile_id
+),
+-- Every profile resolution has published (the map's ids are profiles, never raw user ids), and the buyers.
+people AS (
+  SELECT profile_id FROM purchases
+  UNION
+  SELECT profile_id FROM identity_map WHERE profile_id IS NOT NULL
 )
 SELECT
-  p.profile_id,
+  people.profile_id,
   p.first_day,
   p.last_day,
   p.occasions - 1 AS x,
@@ -78,6 +86,7 @@ SELECT
   b.satisfaction_90d,
   coalesce(b.events_30d, 0) AS events_30d,
   coalesce(b.events_previous_30d, 0) AS events_previous_30d
-FROM purchases AS p
-LEFT JOIN behaviour AS b ON b.profile_id = p.profile_id
-ORDER BY p.profile_id
+FROM people
+LEFT JOIN purchases AS p ON p.profile_id = people.profile_id
+LEFT JOIN behaviour AS b ON b.profile_id = people.profile_id
+ORDER BY people.profile_id

@@ -178,15 +178,17 @@ describe('lake path cost per million events', () => {
 });
 
 describe('identity resolution cost per million events', () => {
-  it('adds up the resolve function and the profiles table’s on-demand request units', () => {
-    // Prepare: 10,000 events resolved by 10 invocations of 499.5 ms (billed 500) at 1,024 MB, which took
-    // 17,000 write and 15,000 read request units (1.7 and 1.5 per event).
+  it('adds up the resolve and activity functions and the profiles table’s on-demand request units', () => {
+    // Prepare: 10,000 events resolved by 10 invocations of 499.5 ms (billed 500) at 1,024 MB and counted by 2
+    // activity invocations of 1,000 ms at 1,024 MB, which took 17,000 write and 15,000 read request units
+    // (1.7 and 1.5 per event).
     const usage = {
       events: 10_000,
       resolve: lambdaUsage(
         Array.from({ length: 10 }, () => 499.5),
         1024,
       ),
+      activity: lambdaUsage([1_000, 1_000], 1024),
       writeRequestUnits: 17_000,
       readRequestUnits: 15_000,
     };
@@ -195,18 +197,22 @@ describe('identity resolution cost per million events', () => {
     const cost = resolveCost(usage);
 
     // Assess, by hand (× 100 for a million events):
-    //   Lambda requests: 1,000 × $0.20/M                                        = $0.0002
-    //   Lambda duration: 10 × 500 ms = 5 s × 1 GB = 5 GB-s; 500 GB-s × $0.0000133334 = $0.0066667
-    //   writes:          1,700,000 WRU × $0.625/M                               = $1.0625
-    //   reads:           1,500,000 RRU × $0.125/M                               = $0.1875
-    //   total                                                                   = $1.2568667
+    //   resolve requests: 1,000 × $0.20/M                                        = $0.0002
+    //   resolve duration: 10 × 500 ms = 5 s × 1 GB = 5 GB-s; 500 GB-s × $0.0000133334 = $0.0066667
+    //   activity requests: 200 × $0.20/M                                         = $0.00004
+    //   activity duration: 2 × 1 s × 1 GB = 2 GB-s; 200 GB-s × $0.0000133334     = $0.00266668
+    //   writes:          1,700,000 WRU × $0.625/M                                = $1.0625
+    //   reads:           1,500,000 RRU × $0.125/M                                = $0.1875
+    //   total                                                                    = $1.25957338
     expect(cost.lineItems.map((item) => [item.quantity, item.usd])).toEqual([
       [1_000, expect.closeTo(0.0002, 12)],
       [expect.closeTo(500, 9), expect.closeTo(0.0066667, 12)],
+      [200, expect.closeTo(0.00004, 12)],
+      [expect.closeTo(200, 9), expect.closeTo(0.00266668, 12)],
       [1_700_000, expect.closeTo(1.0625, 12)],
       [1_500_000, expect.closeTo(0.1875, 12)],
     ]);
-    expect(cost.usd).toBeCloseTo(1.2568667, 12);
+    expect(cost.usd).toBeCloseTo(1.25957338, 12);
     expect(serviceUsd(cost, 'DynamoDB')).toBeCloseTo(1.25, 12);
     expect(cost.fixedUsd).toBe(0);
   });

@@ -108,13 +108,15 @@ function fakeStore(
     },
     commit: async (writes: GraphWrites) => {
       const committed = outcomes.shift() ?? true;
-      const single = writes.updates.length + writes.redirects.length === 1 && writes.links.length === 0;
+      const { creates, updates, redirects, links } = writes;
+      const single = creates.length + updates.length + redirects.length + links.length === 1;
+      const put = creates.length + links.length === 1;
       // DynamoDB Local: a transaction as 2 × ⌈total size / 1 KB⌉, a failed condition not at all.
       if (committed) {
         observe({
           operation: 'commit',
-          request: single ? 'UpdateItem' : 'TransactWriteItems',
-          capacityUnits: single ? 3 : 2,
+          request: single ? (put ? 'PutItem' : 'UpdateItem') : 'TransactWriteItems',
+          capacityUnits: single ? (put ? 1 : 3) : 2,
           items: single ? 1 : 2,
         });
       }
@@ -171,6 +173,25 @@ describe('the capacity meter', () => {
     ]);
     expect(meter.total('write')).toBe(5);
     expect(meter.total('write', true)).toBe(3);
+  });
+
+  it('bills a new visitor’s identity item alone as one plain PutItem: one unit, not a transaction', async () => {
+    // Prepare: the identity item (pk 2 + 'i#anonymous_id:a-1' 18, sk 2 + 8, profileId 9 + 2, linkedAt 8 + 2)
+    // is under 1 KB: one unit.
+    const meter = new CapacityMeter((observe) => fakeStore(observe, [], []));
+
+    // Act
+    await meter.commit({
+      creates: [],
+      updates: [],
+      redirects: [],
+      links: [{ identity: { type: 'anonymous_id', value: 'a-1' }, profileId: 'P1' }],
+    });
+
+    // Assess
+    expect(meter.operations()).toEqual([
+      { operation: 'commit PutItem', kind: 'write', requests: 1, items: 1, reportedUnits: 1, billedUnits: 1 },
+    ]);
   });
 
   it('bills an update by the profile as it was read when that was larger', async () => {

@@ -1,57 +1,52 @@
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { recentEventIds } from '../../bench/identity-latency.ts';
+import { encodeEnvelope } from '../../../shared/events/envelope.ts';
+import { resolvedMessageIds } from '../../bench/identity-latency.ts';
+import { event } from '../identity/fixtures.ts';
 
-describe('the messageIds a recent-events write carries', () => {
-  it('reads them from the document client’s plain items', () => {
-    // Prepare
-    const input = {
-      RequestItems: {
-        profiles: [
-          {
-            PutRequest: {
-              Item: {
-                pk: 'p#P1',
-                sk: 'event#1763632800000#abc',
-                events: [
-                  ['m1', 'page'],
-                  ['m2', 'track'],
-                ],
-              },
-            },
-          },
-          { PutRequest: { Item: { pk: 'p#P1', sk: 'refused#1763632800000#abc', messageId: 'm3' } } },
-        ],
+/** A Kinesis batch as Lambda hands it over: each record's data base64. */
+function kinesisBatch(messageIds: readonly string[]) {
+  return {
+    Records: messageIds.map((messageId, index) => ({
+      eventID: `shardId-000000000000:${index}`,
+      kinesis: {
+        sequenceNumber: String(100 + index),
+        data: Buffer.from(encodeEnvelope({ schema: 'cdp.event/1', event: event({ messageId }) })).toString(
+          'base64',
+        ),
       },
+    })),
+  };
+}
+
+describe('the events a stream consumer invocation resolved', () => {
+  it('are those of its batch but the records its partial batch response reports as failed', () => {
+    // Prepare
+    const invocation = {
+      failed: false,
+      event: kinesisBatch(['m1', 'm2', 'm3']),
+      response: { batchItemFailures: [{ itemIdentifier: '101' }] },
     };
 
     // Act / Assess
-    expect(recentEventIds(input)).toEqual(['m1', 'm2']);
+    expect(resolvedMessageIds(invocation)).toEqual(['m1', 'm3']);
   });
 
-  it('reads them from marshalled items', () => {
-    // Prepare
-    const input = {
-      RequestItems: {
-        profiles: [
-          {
-            PutRequest: {
-              Item: {
-                pk: { S: 'p#P1' },
-                sk: { S: 'event#1763632800000#abc' },
-                events: { L: [{ L: [{ S: 'm1' }, { S: 'page' }] }] },
-              },
-            },
-          },
-        ],
-      },
-    };
-
+  it('are none when the invocation failed', () => {
     // Act / Assess
-    expect(recentEventIds(input)).toEqual(['m1']);
+    expect(resolvedMessageIds({ failed: true, event: kinesisBatch(['m1']), response: undefined })).toEqual(
+      [],
+    );
   });
 
-  it('finds none in other requests', () => {
-    expect(recentEventIds({ TableName: 'profiles', Key: { pk: 'p#P1' } })).toEqual([]);
-    expect(recentEventIds(undefined)).toEqual([]);
+  it('are all of its batch when it answered without failures', () => {
+    // Act / Assess
+    expect(
+      resolvedMessageIds({
+        failed: false,
+        event: kinesisBatch(['m1', 'm2']),
+        response: { batchItemFailures: [] },
+      }),
+    ).toEqual(['m1', 'm2']);
   });
 });

@@ -15,18 +15,18 @@ function at(...times: number[]): WorkloadEvent[] {
 
 describe('cutting the stream into resolve batches', () => {
   it('closes a batch at the batch size or when the window its first record opened has passed', () => {
-    // Prepare: batch size 3, window 10 s. 0, 1, 2 s fill a batch; 3 s opens the next (until 13 s), which 12 s
-    // joins and 14 s does not; 14 s opens the last.
+    // Prepare: batch size 3, window 10 s. 0, 1, 2 s fill a batch, which goes at 2 s; 3 s opens the next (until
+    // 13 s, when it goes), which 12 s joins and 14 s does not; 14 s opens the last, which goes at 24 s.
     const events = at(0, 1_000, 2_000, 3_000, 12_000, 14_000);
 
     // Act
     const batches = cutBatches(events, { batchSize: 3, windowSeconds: 10 });
 
     // Assess
-    expect(batches.map((batch) => batch.map((event) => event.atMs))).toEqual([
-      [0, 1_000, 2_000],
-      [3_000, 12_000],
-      [14_000],
+    expect(batches).toEqual([
+      { start: 0, end: 3, closesAtMs: 2_000 },
+      { start: 3, end: 5, closesAtMs: 13_000 },
+      { start: 5, end: 6, closesAtMs: 24_000 },
     ]);
   });
 });

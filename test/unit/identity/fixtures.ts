@@ -1,7 +1,7 @@
 /** Builders and an in-memory identity graph for the identity and profile tests. */
 import { parseSettings } from '../../../shared/config/settings.ts';
 import { encodeEnvelope } from '../../../shared/events/envelope.ts';
-import type { CollectedEvent } from '../../../shared/events/model.ts';
+import type { CollectedEvent, JsonObject } from '../../../shared/events/model.ts';
 import { type Identity, identityKey } from '../../../shared/identity/identifiers.ts';
 import type {
   GraphWrites,
@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/identity/ports.ts';
 import type { ResolveBatch } from '../../../shared/identity/resolve.ts';
 import { type IdentityRules, identityRules } from '../../../shared/identity/rules.ts';
+import { virtualProfile } from '../../../shared/identity/virtual-profile.ts';
 import type { EventSummary, LiveProfile, StoredProfile } from '../../../shared/profiles/model.ts';
 import type { ProfileReader } from '../../../shared/profiles/ports.ts';
 
@@ -63,6 +64,12 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
   readonly stored = new Map<string, StoredProfile>();
   readonly events = new Map<string, Map<string, EventSummary>>();
   readonly refusals = new Map<string, Refusal>();
+  /** The scoring job's scores items, by profile id. */
+  readonly scoreItems = new Map<string, JsonObject>();
+  /** Ids of virtual profiles an erasure removed: a create or redirect of one fails, as on DynamoDB. */
+  readonly tombstones = new Set<string>();
+  /** Every commit that succeeded, as it was asked for. */
+  readonly committed: GraphWrites[] = [];
   commits = 0;
   /** Runs before each commit is checked: a test makes another writer act in between here. */
   beforeCommit: (() => Promise<void>) | undefined;
@@ -93,9 +100,12 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
       await hook();
       this.beforeCommit = hook;
     }
-    const versionIs = (profileId: string, version: number) => this.stored.get(profileId)?.version === version;
+    const absent = (profileId: string) => !this.stored.has(profileId) && !this.tombstones.has(profileId);
+    // Version 0: a virtual profile, which has no item (and must still have none).
+    const versionIs = (profileId: string, version: number) =>
+      version === 0 ? absent(profileId) : this.stored.get(profileId)?.version === version;
     const ok =
-      writes.creates.every((profile) => !this.stored.has(profile.profileId)) &&
+      writes.creates.every((profile) => absent(profile.profileId)) &&
       writes.updates.every(({ profile, expectedVersion }) => versionIs(profile.profileId, expectedVersion)) &&
       writes.redirects.every(({ profileId, expectedVersion }) => versionIs(profileId, expectedVersion)) &&
       writes.links.every(({ identity }) => !this.links.has(identityKey(identity)));
@@ -121,6 +131,7 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
       });
     }
     for (const { identity, profileId } of writes.links) this.links.set(identityKey(identity), profileId);
+    this.committed.push(structuredClone(writes));
     this.commits += 1;
     return true;
   }
@@ -145,6 +156,10 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
     }
   }
 
+  async scores(profileId: string): Promise<JsonObject | undefined> {
+    return this.scoreItems.get(profileId);
+  }
+
   async recentEvents(profileIds: readonly string[], limit: number): Promise<EventSummary[]> {
     const all = new Map<string, EventSummary>();
     for (const profileId of profileIds) {
@@ -153,9 +168,12 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
     return [...all.values()].sort((a, b) => b.timestamp.localeCompare(a.timestamp)).slice(0, limit);
   }
 
-  /** The live profile an identity resolves to. */
+  /** The live profile an identity resolves to (a virtual one when its profile has no item). */
   profileOf(type: string, value: string): LiveProfile | undefined {
     let profileId = this.links.get(identityKey({ type, value }));
+    if (profileId !== undefined && !this.stored.has(profileId) && !this.tombstones.has(profileId)) {
+      return virtualProfile(profileId, [{ type, value }]);
+    }
     for (let hop = 0; profileId !== undefined && hop < 100; hop += 1) {
       const profile: StoredProfile | undefined = this.stored.get(profileId);
       if (profile?.kind === 'live') return profile;
@@ -164,8 +182,25 @@ export class MemoryGraphStore implements IdentityGraphStore, ProfileReader {
     return undefined;
   }
 
+  /** The live profiles, the virtual ones (identity items pointing at no profile item) included. */
   live(): LiveProfile[] {
-    return [...this.stored.values()].filter((profile): profile is LiveProfile => profile.kind === 'live');
+    const stored = [...this.stored.values()].filter(
+      (profile): profile is LiveProfile => profile.kind === 'live',
+    );
+    return [...stored, ...this.virtual()];
+  }
+
+  /** Profiles known by their identity item alone. */
+  virtual(): LiveProfile[] {
+    const identities = new Map<string, Identity[]>();
+    for (const key of this.links.keys()) {
+      const profileId = this.links.get(key) ?? '';
+      if (this.stored.has(profileId) || this.tombstones.has(profileId)) continue;
+      const separator = key.indexOf(':');
+      const identity = { type: key.slice(0, separator), value: key.slice(separator + 1) };
+      identities.set(profileId, [...(identities.get(profileId) ?? []), identity]);
+    }
+    return [...identities].map(([profileId, linked]) => virtualProfile(profileId, linked));
   }
 
   /** The people: each live profile's identity keys, sorted, the groups sorted. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../../shared/events/model.ts';
 import { eventIdentifiers } from '../../../shared/identity/extract.ts';
 import { identityKey } from '../../../shared/identity/identifiers.ts';
+import { LinkCache } from '../../../shared/identity/link-cache.ts';
 import { resolveBatch } from '../../../shared/identity/resolve.ts';
 import type { IdentityRules } from '../../../shared/identity/rules.ts';
 import { profileLimits } from '../../../shared/profiles/model.ts';
@@ -112,7 +113,10 @@ function usable(events: readonly CollectedEvent[], rules: IdentityRules): number
 /** Batch sizes that cut a stream of `n` events: each from 1 to 8. */
 const cuts = fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 40 });
 
-/** Resolves `events` as one shard in batches cut by `sizes` (repeated as needed), numbering from `first`. */
+/**
+ * Resolves `events` as one shard in batches cut by `sizes` (repeated as needed), numbering from `first`; as the
+ * `resolve` function's lane with `identityOnly`, else as the `activity` function's.
+ */
 async function resolveStream(
   store: MemoryGraphStore,
   events: readonly CollectedEvent[],
@@ -120,10 +124,13 @@ async function resolveStream(
   rules: IdentityRules,
   shardId = 'shard-1',
   first = 1,
+  identityOnly = false,
 ): Promise<void> {
   let clock = 0;
   let ids = 0;
   let offset = 0;
+  // As a warm resolve function: links remembered across the stream's batches.
+  const linkCache = identityOnly ? new LinkCache() : undefined;
   for (let cut = 0; offset < events.length; cut += 1) {
     const size = sizes[cut % sizes.length] ?? 1;
     const result = await resolveBatch(
@@ -137,9 +144,11 @@ async function resolveStream(
         },
         newProfileId: () => {
           ids += 1;
-          return `${shardId}-p${String(ids).padStart(5, '0')}`;
+          return `${shardId}${identityOnly ? '-i' : ''}-p${String(ids).padStart(5, '0')}`;
         },
         sleep: async () => {},
+        identityOnly,
+        ...(linkCache ? { linkCache } : {}),
       },
     );
     expect(result.failures).toEqual([]);
@@ -291,6 +300,81 @@ describe('identity resolution, on random histories', () => {
           expect(store.totalEvents()).toBe(usable(events, generous));
         },
       ),
+    );
+  });
+  it('gives the same people and counts when the identity lane runs ahead of the activity lane, interleaved', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(draft, { minLength: 1, maxLength: 40 }),
+        cuts,
+        cuts,
+        async (drafts, identityCuts, activityCuts) => {
+          // Prepare
+          const events = eventsOf(drafts);
+          const lanes = new MemoryGraphStore();
+          const identityAlone = new MemoryGraphStore();
+
+          // Act: both functions read the same shard at once; the identity lane alone, for comparison.
+          await Promise.all([
+            resolveStream(lanes, events, identityCuts, generous, 'shard-1', 1, true),
+            resolveStream(lanes, events, activityCuts, generous, 'shard-1', 1, false),
+          ]);
+          await resolveStream(identityAlone, events, identityCuts, generous, 'shard-1', 1, true);
+
+          // Assess
+          const expected = components(events, generous);
+          expect(lanes.partition()).toEqual(expected);
+          expect(lanes.totalEvents()).toBe(usable(events, generous));
+          expect(identityAlone.partition()).toEqual(expected);
+          expect(identityAlone.totalEvents()).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('never breaks a merge rule when the two lanes write at once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(draft, { minLength: 1, maxLength: 40 }), cuts, async (drafts, sizes) => {
+        // Prepare
+        const events = eventsOf(drafts);
+        const store = new MemoryGraphStore();
+
+        // Act
+        await Promise.all([
+          resolveStream(store, events, sizes, strict, 'shard-1', 1, true),
+          resolveStream(store, events, [...sizes].reverse(), strict, 'shard-1', 1, false),
+        ]);
+
+        // Assess
+        for (const profile of store.live()) {
+          for (const [type, values] of Object.entries(profile.identities)) {
+            expect(values.length).toBeLessThanOrEqual(strict.limit(type));
+            for (const value of values)
+              expect(store.profileOf(type, value)?.profileId).toBe(profile.profileId);
+          }
+        }
+        expect(store.totalEvents()).toBe(usable(events, strict));
+      }),
+    );
+  });
+
+  it('writes nothing when the identity lane reads the stream again', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(draft, { minLength: 1, maxLength: 30 }), cuts, cuts, async (drafts, a, b) => {
+        // Prepare
+        const events = eventsOf(drafts);
+        const store = new MemoryGraphStore();
+        await resolveStream(store, events, a, strict, 'shard-1', 1, true);
+        const before = snapshot(store);
+        const commitsBefore = store.commits;
+
+        // Act
+        await resolveStream(store, events, b, strict, 'shard-1', 1, true);
+
+        // Assess
+        expect(snapshot(store)).toEqual(before);
+        expect(store.commits).toBe(commitsBefore);
+      }),
     );
   });
 });

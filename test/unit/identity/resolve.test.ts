@@ -323,4 +323,71 @@ describe('resolving a batch of events', () => {
     const recent = await store.recentEvents([profile?.profileId ?? '', ...(profile?.merged ?? [])], 3);
     expect(recent.map((summary) => summary.messageId)).toEqual(['m4', 'm3', 'm2']);
   });
+  describe('as the identity lane (identityOnly)', () => {
+    it('links the identities of a login and counts nothing, so a known visitor costs no write', async () => {
+      // Prepare
+      const store = new MemoryGraphStore();
+      const lane = options({ identityOnly: true });
+      await resolveBatch(store, batchOf([event({ messageId: 'm1', anonymousId: 'a1' })], 'shard-1', 1), lane);
+      const commitsAfterFirst = store.commits;
+
+      // Act: two more page views of the same visitor, then their login.
+      const known = await resolveBatch(
+        store,
+        batchOf(
+          [event({ messageId: 'm2', anonymousId: 'a1' }), event({ messageId: 'm3', anonymousId: 'a1' })],
+          'shard-1',
+          2,
+        ),
+        lane,
+      );
+      const commitsAfterKnown = store.commits;
+      const login = await resolveBatch(
+        store,
+        batchOf(
+          [identify('m4', { anonymousId: 'a1', userId: 'u1', traits: { email: 'ann@example.com' } })],
+          'shard-1',
+          4,
+        ),
+        lane,
+      );
+
+      // Assess
+      expect(commitsAfterFirst).toBe(1);
+      expect(commitsAfterKnown).toBe(1);
+      expect(known.applied).toBe(2);
+      // Known identities only: nothing to plan, so nothing read beyond the identity items, nothing published.
+      expect(known.profiles).toEqual([]);
+      expect(store.commits).toBe(2);
+      expect(login.profiles.map((profile) => profile.identities)).toEqual([
+        { anonymous_id: ['a1'], user_id: ['u1'], email: ['ann@example.com'] },
+      ]);
+      expect(store.partition()).toEqual([['anonymous_id:a1', 'email:ann@example.com', 'user_id:u1']]);
+      expect(store.totalEvents()).toBe(0);
+      expect(store.events.size).toBe(0);
+    });
+
+    it('leaves the events to the activity lane, which counts each once after the identity lane linked them', async () => {
+      // Prepare
+      const store = new MemoryGraphStore();
+      const events = [
+        event({ messageId: 'm1', anonymousId: 'a1' }),
+        identify('m2', { anonymousId: 'a1', userId: 'u1' }),
+        event({ messageId: 'm3', userId: 'u1' }),
+      ];
+      await resolveBatch(store, batchOf(events, 'shard-1', 1), options({ identityOnly: true }));
+
+      // Act: the activity lane reads the same records, twice (a retry).
+      const first = await resolveBatch(store, batchOf(events, 'shard-1', 1), options());
+      const again = await resolveBatch(store, batchOf(events, 'shard-1', 1), options());
+
+      // Assess
+      expect(first.applied).toBe(3);
+      expect(again.skipped).toBe(3);
+      expect(store.profileOf('user_id', 'u1')?.typeCounts).toEqual({ track: 2, identify: 1 });
+      expect(store.profileOf('anonymous_id', 'a1')?.profileId).toBe(
+        store.profileOf('user_id', 'u1')?.profileId,
+      );
+    });
+  });
 });

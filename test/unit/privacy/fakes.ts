@@ -42,7 +42,10 @@ export class MemoryPersonStore extends MemoryGraphStore implements PersonStore {
         removed += 1;
       }
     }
-    if (!options.keepProfileItem && this.stored.delete(profileId)) removed += 1;
+    if (!options.keepProfileItem) {
+      if (this.stored.delete(profileId)) removed += 1;
+      this.tombstones.delete(profileId);
+    }
     return removed;
   }
 
@@ -50,6 +53,12 @@ export class MemoryPersonStore extends MemoryGraphStore implements PersonStore {
     const hook = this.beforeRemoveProfile;
     this.beforeRemoveProfile = undefined;
     await hook?.();
+    if (expectedVersion === 0) {
+      // A virtual profile: a tombstone where its item would be, unless a resolution created it meanwhile.
+      if (this.stored.has(profileId)) return false;
+      this.tombstones.add(profileId);
+      return true;
+    }
     if (this.stored.get(profileId)?.version !== expectedVersion) return false;
     this.stored.delete(profileId);
     return true;

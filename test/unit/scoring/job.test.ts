@@ -8,53 +8,62 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine.ts';
 import type { JsonObject } from '../../../shared/events/model.ts';
 import { decodeParquet } from '../../../shared/lake/parquet.ts';
-import { scoresTable } from '../../../shared/lake/schema.ts';
-import type { StoredProfile } from '../../../shared/profiles/model.ts';
+import { identityLinksTable, scoresTable } from '../../../shared/lake/schema.ts';
 import { lastCompleteDay, runIdOf, runScoringJob } from '../../../shared/scoring/job.ts';
 import { jobCustomer } from '../../../shared/scoring/job-summaries.ts';
-import { type ScoreWriter, writeBackScores } from '../../../shared/scoring/job-writeback.ts';
+import {
+  type ScoreTarget,
+  type ScoreWriter,
+  writeBackScores,
+} from '../../../shared/scoring/job-writeback.ts';
 import { MemoryObjectStore } from '../lake/memory-object-store.ts';
-import type { TempLake } from '../query/lake-fixture.ts';
+import { type TempLake, writeLakeObject } from '../query/lake-fixture.ts';
 import { sampleTransactions } from './cdnow-data.ts';
 import { lakeOf, orderEvents, track } from './scoring-lake.ts';
 
-/** Profiles in memory: live ones with their scores, redirects; counts the writes. */
+/** Profiles in memory: live ones and redirects, and their scores items; counts reads and writes. */
 class MemoryScoreWriter implements ScoreWriter {
-  readonly stored = new Map<string, StoredProfile>();
+  readonly kinds = new Map<string, 'live' | 'redirect'>();
+  readonly scoreItems = new Map<string, JsonObject>();
   writes = 0;
   reads = 0;
+  inFlight = 0;
+  mostInFlight = 0;
 
   live(profileId: string, scores?: JsonObject): this {
-    this.stored.set(profileId, { kind: 'live', profileId, ...(scores ? { scores } : {}) } as StoredProfile);
+    this.kinds.set(profileId, 'live');
+    if (scores) this.scoreItems.set(profileId, scores);
     return this;
   }
 
-  redirect(profileId: string, mergedInto: string): this {
-    this.stored.set(profileId, { kind: 'redirect', profileId, mergedInto } as StoredProfile);
+  redirect(profileId: string): this {
+    this.kinds.set(profileId, 'redirect');
     return this;
   }
 
-  async profiles(profileIds: readonly string[]): Promise<ReadonlyMap<string, StoredProfile>> {
+  async scoreTargets(profileIds: readonly string[]): Promise<ReadonlyMap<string, ScoreTarget>> {
     this.reads += 1;
-    const found = new Map<string, StoredProfile>();
+    const found = new Map<string, ScoreTarget>();
     for (const id of profileIds) {
-      const profile = this.stored.get(id);
-      if (profile) found.set(id, profile);
+      const kind = this.kinds.get(id);
+      const scores = this.scoreItems.get(id);
+      if (kind) found.set(id, { kind, ...(scores ? { scores } : {}) });
     }
     return found;
   }
 
-  async writeScores(profileId: string, scores: JsonObject): Promise<boolean> {
-    const profile = this.stored.get(profileId);
-    if (profile?.kind !== 'live') return false;
+  async writeScores(profileId: string, scores: JsonObject): Promise<void> {
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    // Let the other writers start before this one ends, as network calls would.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight -= 1;
     this.writes += 1;
-    this.stored.set(profileId, { ...profile, scores });
-    return true;
+    this.scoreItems.set(profileId, scores);
   }
 
   scoresOf(profileId: string): JsonObject | undefined {
-    const profile = this.stored.get(profileId);
-    return profile?.kind === 'live' ? profile.scores : undefined;
+    return this.scoreItems.get(profileId);
   }
 }
 
@@ -101,7 +110,7 @@ describe('writeBackScores', () => {
       .live('same', { rfm: { segment: 'Lost' }, asOf: '2026-11-01' })
       .live('changed', scores('Lost'))
       .live('new')
-      .redirect('merged', 'changed');
+      .redirect('merged');
 
     // Act
     const result = await writeBackScores(writer, [
@@ -117,28 +126,39 @@ describe('writeBackScores', () => {
     expect(writer.scoresOf('same')).toEqual({ rfm: { segment: 'Lost' }, asOf: '2026-11-01' });
     expect(writer.scoresOf('changed')).toEqual(scores('Champions'));
     expect(writer.scoresOf('new')).toEqual(scores('Promising'));
-    expect(writer.stored.get('merged')).toEqual({
-      kind: 'redirect',
-      profileId: 'merged',
-      mergedInto: 'changed',
-    });
+    expect(writer.scoresOf('merged')).toBeUndefined();
+    expect(writer.scoresOf('ghost')).toBeUndefined();
   });
 
-  it('counts a profile merged between the read and the write as redirected', async () => {
-    // Prepare: the read sees it live, the conditional write finds a redirect
+  it('fails when a write fails, rather than losing it', async () => {
+    // Prepare
     const writer = new MemoryScoreWriter().live('p');
-    const read = writer.profiles.bind(writer);
-    writer.profiles = async (ids) => {
-      const found = await read(ids);
-      writer.redirect('p', 'q');
-      return found;
+    writer.writeScores = async () => {
+      throw new Error('DynamoDB is unreachable');
     };
 
+    // Act / Assess
+    await expect(writeBackScores(writer, [{ profileId: 'p', scores: scores('Lost') }])).rejects.toThrow(
+      'DynamoDB is unreachable',
+    );
+  });
+
+  it('keeps at most `concurrency` writes in flight, spread over the batches being read', async () => {
+    // Prepare: 2 batches read at once, each writing 2 at a time
+    const writer = new MemoryScoreWriter();
+    const people = Array.from({ length: 40 }, (_, i) => ({ profileId: `p${i}`, scores: scores('Lost') }));
+    for (const person of people) writer.live(person.profileId);
+
     // Act
-    const result = await writeBackScores(writer, [{ profileId: 'p', scores: scores('Lost') }]);
+    const result = await writeBackScores(writer, people, {
+      batchSize: 10,
+      readConcurrency: 2,
+      concurrency: 4,
+    });
 
     // Assess
-    expect(result).toEqual({ written: 0, unchanged: 0, redirected: 1, missing: 0 });
+    expect(result.written).toBe(40);
+    expect(writer.mostInFlight).toBe(4);
   });
 
   it('reads profiles in batches of the given size', async () => {
@@ -237,6 +257,101 @@ describe('runScoringJob on a few customers', () => {
       ['ann', '20261123t020000000z', 'Loyal Customers', 40, null],
       ['bob', '20261123t020000000z', 'Lost', 5, null],
     ]);
+  });
+});
+
+describe('runScoringJob with prospects (profiles of the identity map that never bought)', () => {
+  let lake: TempLake;
+  let engine: DuckDbSqlEngine;
+
+  beforeAll(async () => {
+    ({ lake, engine } = await lakeOf([
+      track('ann', '2026-11-01T10:00:00Z', 'Order Completed', { revenue: 10 }),
+      track('cid', '2026-11-21T10:00:00Z', 'Page Viewed', {}, { type: 'page', event: null }),
+      track('cid', '2026-11-21T10:05:00Z', 'Page Viewed', {}, { type: 'page', event: null }),
+      // An order after the as-of date: dee has not bought by then.
+      track('dee', '2026-11-23T10:00:00Z', 'Order Completed', { revenue: 99 }),
+    ]));
+    const at = new Date('2026-11-20T00:00:00Z');
+    writeLakeObject(lake.lakeDir, identityLinksTable, 'identity_links/dt=2026-11-20/part.parquet', [
+      { id_type: 'user_id', id_value: 'ann', profile_id: 'p-ann', resolved_at: at },
+      { id_type: 'user_id', id_value: 'cid', profile_id: 'p-cid', resolved_at: at },
+      { id_type: 'user_id', id_value: 'dee', profile_id: 'p-dee', resolved_at: at },
+    ]);
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await lake?.remove();
+  });
+
+  it('gives a profile with only page views, and one whose order is after the date, the Prospects segment', async () => {
+    // Prepare
+    const store = new MemoryObjectStore();
+    const profiles = new MemoryScoreWriter().live('p-ann').live('p-cid').live('p-dee');
+    const job = (now: string) =>
+      runScoringJob({ engine, lake: store, profiles }, { asOf: '2026-11-22', now: new Date(now) });
+
+    // Act
+    const summary = await job('2026-11-23T01:00:00Z');
+    const again = await job('2026-11-23T02:00:00Z');
+
+    // Assess: ann alone ranks against herself (R, F, M all 1 + ⌊5·0/1⌋ = 1: Lost); cid and dee are prospects
+    expect(summary).toMatchObject({
+      customers: 1,
+      prospects: 2,
+      segments: { Lost: 1, Prospects: 2 },
+      profiles: { written: 3, unchanged: 0, redirected: 0, missing: 0 },
+      lake: { rows: 3 },
+    });
+    expect(profiles.scoresOf('p-cid')).toEqual({
+      asOf: '2026-11-22',
+      horizon: '39w',
+      rfm: { segment: 'Prospects' },
+    });
+    expect(profiles.scoresOf('p-dee')).toEqual(profiles.scoresOf('p-cid'));
+    expect(again.profiles).toEqual({ written: 0, unchanged: 3, redirected: 0, missing: 0 });
+    const rows = await scoresRows(store, '2026-11-22');
+    const cid = rows.find((row) => row.profile_id === 'p-cid');
+    expect(cid).toMatchObject({
+      rfm_segment: 'Prospects',
+      frequency: null,
+      total_spend: 0,
+      r_score: null,
+      p_alive: null,
+      churn_probability: null,
+    });
+    // Two page views 5 minutes apart, the day before the as-of date: one session, two events in 30 days
+    expect(JSON.parse(String(cid?.features))).toMatchObject({
+      sessions_30d: 1,
+      events_30d: 2,
+      activity_trend: 1,
+    });
+  });
+
+  it('writes a file and the profiles a chunk of people at a time, buyers and prospects alike', async () => {
+    // Prepare
+    const store = new MemoryObjectStore();
+    const profiles = new MemoryScoreWriter().live('p-ann').live('p-cid').live('p-dee');
+
+    // Act: 3 people in chunks of 2
+    const summary = await runScoringJob(
+      { engine, lake: store, profiles },
+      { asOf: '2026-11-22', now: new Date('2026-11-23T01:00:00Z'), chunkSize: 2 },
+    );
+
+    // Assess: files of 2 and 1 rows; every profile written once
+    expect(summary.lake.keys).toEqual([
+      'scores/dt=2026-11-22/run-20261123t010000000z-0000.parquet',
+      'scores/dt=2026-11-22/run-20261123t010000000z-0001.parquet',
+    ]);
+    expect((await scoresRows(store, '2026-11-22')).map((row) => row.profile_id)).toEqual([
+      'p-ann',
+      'p-cid',
+      'p-dee',
+    ]);
+    expect(summary.profiles).toEqual({ written: 3, unchanged: 0, redirected: 0, missing: 0 });
+    expect(profiles.writes).toBe(3);
   });
 });
 
