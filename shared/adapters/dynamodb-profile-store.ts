@@ -126,7 +126,7 @@ const eventsPerItem = 50;
 /** Attempts at the items DynamoDB leaves unprocessed in a batch read or write. */
 const batchAttempts = 6;
 
-/** Attributes of a live profile that resolution owns; `scores` belongs to the scoring job. */
+/** Attributes of a live profile item (scores are an item of their own: `profileKeys.scores`). */
 const ownedAttributes = [
   'kind',
   'profileId',
@@ -281,7 +281,7 @@ export class DynamoDbProfileStore
       ...writes.creates.map((profile) => ({
         Put: {
           TableName: this.#table,
-          Item: { ...profileKeys.profile(profile.profileId), ...profileItem(profile), scores: {} },
+          Item: { ...profileKeys.profile(profile.profileId), ...profileItem(profile) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),
@@ -299,7 +299,6 @@ export class DynamoDbProfileStore
                   ...ownedAttributes.filter(
                     (name) => !['kind', 'profileId', 'version', 'updatedAt'].includes(name),
                   ),
-                  'scores',
                 ].join(', ')}`,
                 ConditionExpression: 'version = :expected',
                 ExpressionAttributeValues: {
@@ -807,7 +806,6 @@ const liveItem = z.object({
   seq: z.record(z.string(), z.string()),
   recent: z.instanceof(Uint8Array).optional(),
   merged: z.array(z.string()),
-  scores: z.custom<JsonObject>(isJsonObject).optional(),
 });
 const redirectItem = z.object({
   kind: z.literal('redirect'),
@@ -864,7 +862,6 @@ export function profileFromItem(item: Record<string, unknown>): StoredProfile {
     seq: data.seq,
     recent: digests,
     merged: data.merged,
-    ...(data.scores === undefined ? {} : { scores: data.scores }),
   };
 }
 

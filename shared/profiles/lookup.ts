@@ -53,9 +53,8 @@ export async function findProfile(
  * a profile merged into theirs were computed from part of their purchases and are never shown.
  */
 export async function withScores(reader: ProfileReader, profile: LiveProfile): Promise<LiveProfile> {
-  const { scores: _onTheProfileItem, ...rest } = profile;
   const scores = await reader.scores(profile.profileId);
-  return scores === undefined ? rest : { ...rest, scores };
+  return scores === undefined ? profile : { ...profile, scores };
 }
 
 /** The person's recent events, stitched across the profiles merged into theirs, newest first. */

@@ -62,7 +62,7 @@ export interface LiveProfile {
   recent: string[];
   /** Profiles merged into this one (they redirect here); their recent events are this person's too. */
   merged: string[];
-  /** Written by the scoring job; resolution never writes it, and a merge keeps the survivor's. */
+  /** The scoring job's, from the profile's scores item (`withScores`): only the API's view carries them. */
   readonly scores?: JsonObject;
 }
 

@@ -234,12 +234,11 @@ export class CapacityMeter implements IdentityGraphStore {
   }
 }
 
-/** A live profile's item as the store writes it (resolution leaves `scores` as created: an empty map). */
+/** A live profile's item as the store writes it. */
 function liveBytes(profile: LiveProfile): number {
   return itemBytes({
     ...profileKeys.profile(profile.profileId),
     ...profileItem(profile),
-    scores: profile.scores ?? {},
   });
 }
 
