@@ -59,14 +59,25 @@ export const baseChurnFeatures = [
   'ln_mean_spend',
 ] as const;
 
-/** Trains the model for customers as of the end of `asOfDay`, on `histories` up to that day only. */
-export function trainChurnModel(
+/**
+ * When the model trains: the window h and how many make the horizon, and the snapshot days (most recent first;
+ * fractional when h is, the features then taken as of the end of the day they fall in, `snapshotDate`). They
+ * depend on the earliest purchase, so a caller that needs data as of each snapshot (the scoring job's
+ * behavioural features) asks for them first.
+ */
+export interface ChurnPlan {
+  readonly windowDays: number;
+  readonly windows: number;
+  readonly snapshotDays: readonly number[];
+}
+
+/** The plan for customers as of the end of `asOfDay` (see the module comment). */
+export function planChurnTraining(
   histories: readonly PurchaseHistory[],
   asOfDay: number,
-  options: ChurnOptions,
-): ChurnModel {
+  options: Pick<ChurnOptions, 'horizon' | 'maxSnapshots'>,
+): ChurnPlan {
   const horizonDays = durationIn(options.horizon, 'days');
-  const attributeNames = options.attributeNames ?? [];
   const maxSnapshots = options.maxSnapshots ?? 4;
   let earliest = Number.POSITIVE_INFINITY;
   for (const history of histories) {
@@ -81,17 +92,52 @@ export function trainChurnModel(
   }
   const windows = historyDays >= 2 * horizonDays ? 1 : Math.ceil((2 * horizonDays) / historyDays);
   const windowDays = horizonDays / windows;
-  const raw: number[][] = [];
-  const churned: boolean[] = [];
-  const snapshots: string[] = [];
+  const snapshotDays: number[] = [];
   for (let j = 1; j <= maxSnapshots; j++) {
     const snapshotDay = asOfDay - j * windowDays;
     if (snapshotDay < earliest) break;
-    snapshots.push(formatDay(Math.floor(snapshotDay)));
+    snapshotDays.push(snapshotDay);
+  }
+  return { windowDays, windows, snapshotDays };
+}
+
+/** The `YYYY-MM-DD` of a snapshot day: the day whose end its features are taken at. */
+export function snapshotDate(snapshotDay: number): string {
+  return formatDay(Math.floor(snapshotDay));
+}
+
+/**
+ * Time-varying attributes of a customer at a training snapshot (e.g. behaviour in the 90 days to it), in the
+ * order of `ChurnOptions.attributeNames`; they replace the snapshot's per-transaction `attributeMeans`.
+ */
+export type SnapshotAttributes = (customerId: string, snapshotDate: string) => readonly number[];
+
+export interface ChurnTrainingOptions extends ChurnOptions {
+  /** Train at these snapshots instead of the plan for `asOfDay` (the scoring job's holdout). */
+  readonly plan?: ChurnPlan;
+  readonly snapshotAttributes?: SnapshotAttributes;
+}
+
+/** Trains the model for customers as of the end of `asOfDay`, on `histories` up to that day only. */
+export function trainChurnModel(
+  histories: readonly PurchaseHistory[],
+  asOfDay: number,
+  options: ChurnTrainingOptions,
+): ChurnModel {
+  const attributeNames = options.attributeNames ?? [];
+  const { windowDays, windows, snapshotDays } = options.plan ?? planChurnTraining(histories, asOfDay, options);
+  const attributesAt = options.snapshotAttributes;
+  const raw: number[][] = [];
+  const churned: boolean[] = [];
+  const snapshots: string[] = [];
+  for (const snapshotDay of snapshotDays) {
+    const date = snapshotDate(snapshotDay);
+    snapshots.push(date);
     for (const history of histories) {
       const snapshot = snapshotAt(history, snapshotDay, 'days');
       if (!snapshot) continue;
-      raw.push(rawFeatures(snapshot, 0));
+      const attributes = attributesAt ? attributesAt(history.customerId, date) : snapshot.attributeMeans;
+      raw.push(rawFeatures({ ...snapshot, attributeMeans: attributes }, 0));
       churned.push(countUpTo(history.days, snapshotDay + windowDays) === snapshot.occasions);
     }
   }
@@ -131,7 +177,24 @@ export function trainChurnModel(
   };
 }
 
-/** P(no purchase in the model's horizon) for a customer as of the date the model was trained for. */
+/**
+ * P(no purchase in the model's window h) for a customer as of a snapshot: the logistic probability alone, what
+ * a training row's label is about (the scoring job's holdout evaluation).
+ */
+export function windowChurnProbability(model: ChurnModel, snapshot: CustomerSnapshot): number {
+  const raw = rawFeatures(snapshot, 0);
+  const features = new Float64Array(model.featureNames.length);
+  for (let j = 0; j < features.length; j++) {
+    features[j] = ((raw[j] as number) - (model.means[j] as number)) / (model.scales[j] as number);
+  }
+  return logisticProbability(model.logistic, features);
+}
+
+/**
+ * P(no purchase in the model's horizon) for a customer as of the date the model was trained for. A model with
+ * attributes reads them from `snapshot.attributeMeans` (the scoring job puts the run date's behaviour there);
+ * they stay as they are over the horizon's windows.
+ */
 export function churnProbability(model: ChurnModel, snapshot: CustomerSnapshot): number {
   let probability = 1;
   const features = new Float64Array(model.featureNames.length);

@@ -1,5 +1,5 @@
 /**
- * The scoring job's SQL: two files under `shared/scoring/sql/`, beside the models they feed rather than among
+ * The scoring job's SQL: three files under `shared/scoring/sql/`, beside the models they feed rather than among
  * the analyst-facing analyses of `shared/analytics/sql/` (they are not `cdp query` analyses and have no
  * registry entry). They are written the same way: Athena (Trino) SQL over `events_stitched` that DuckDB runs
  * through the dialect shim, named placeholders rendered to bound `?` parameters by the analyses' renderer,
@@ -22,7 +22,31 @@ const includeLine = /^[ \t]*-- @include ([a-z0-9_-]+\.sql)[ \t]*$/gm;
 export const scoringSqlFiles = {
   'customer-summary.sql': ['as_of', 'window_from', 'recent_from', 'previous_from', 'previous_to'],
   'training-occasions.sql': ['as_of', 'training_profiles'],
+  'training-behaviour.sql': [
+    'as_of',
+    'training_profiles',
+    'events_from',
+    'events_to',
+    ...snapshotSlotPlaceholders(1),
+    ...snapshotSlotPlaceholders(2),
+    ...snapshotSlotPlaceholders(3),
+    ...snapshotSlotPlaceholders(4),
+  ],
 } as const;
+
+/** The placeholders of training-behaviour.sql's snapshot slot `slot`: a date and its windows. */
+function snapshotSlotPlaceholders<Slot extends 1 | 2 | 3 | 4>(slot: Slot) {
+  return [
+    `snapshot_${slot}`,
+    `window_from_${slot}`,
+    `recent_from_${slot}`,
+    `previous_from_${slot}`,
+    `previous_to_${slot}`,
+  ] as const;
+}
+
+/** How many snapshot dates training-behaviour.sql takes: the churn model trains on at most four. */
+export const snapshotSlots = 4;
 
 export type ScoringSqlFile = keyof typeof scoringSqlFiles;
 type Placeholder = (typeof scoringSqlFiles)[ScoringSqlFile][number];
@@ -68,4 +92,35 @@ export function scoringWindows(asOf: string): ScoringWindows {
     previous_from: formatDay(day - 59),
     previous_to: formatDay(day - 30),
   };
+}
+
+/**
+ * The bindings of training-behaviour.sql: the run's sample (`asOf`, `trainingProfiles`) and the snapshot dates
+ * (`YYYY-MM-DD`, 1 to `snapshotSlots`), each with the windows `scoringWindows` gives the run date, so that a
+ * snapshot's features are defined exactly as the run's. Unused slots repeat the last date.
+ */
+export function trainingBehaviourBindings(
+  asOf: string,
+  trainingProfiles: number,
+  snapshots: readonly string[],
+): Readonly<Record<string, Bindable>> {
+  if (snapshots.length === 0 || snapshots.length > snapshotSlots) {
+    throw new ScoringInputError(`${snapshots.length} snapshot dates; training-behaviour.sql takes 1 to 4`);
+  }
+  const windows = snapshots.map(scoringWindows);
+  const bindings: Record<string, Bindable> = {
+    as_of: asOf,
+    training_profiles: trainingProfiles,
+    events_from: windows.map((w) => w.window_from).reduce((a, b) => (a < b ? a : b)),
+    events_to: windows.map((w) => w.as_of).reduce((a, b) => (a > b ? a : b)),
+  };
+  for (let slot = 1; slot <= snapshotSlots; slot++) {
+    const w = windows[Math.min(slot, windows.length) - 1] as ScoringWindows;
+    bindings[`snapshot_${slot}`] = w.as_of;
+    bindings[`window_from_${slot}`] = w.window_from;
+    bindings[`recent_from_${slot}`] = w.recent_from;
+    bindings[`previous_from_${slot}`] = w.previous_from;
+    bindings[`previous_to_${slot}`] = w.previous_to;
+  }
+  return bindings;
 }

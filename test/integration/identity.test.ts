@@ -290,18 +290,13 @@ describe('identity resolution and the profile API on the local stack', () => {
     const shard = (name: string) =>
       Array.from(
         { length: 40 },
-        (_, index): CollectedEvent => ({
-          messageId: `${name}-${index}`,
-          type: 'identify',
-          anonymousId: `${name}-anon-${index % 20}`,
-          traits: { email: 'race@example.com' },
-          context: {},
-          timestamp: '2026-11-22T10:00:00.000Z',
-          receivedAt: '2026-11-22T10:00:00.000Z',
-          source: 'backend',
-          channel: 'server',
-          enrichment: {},
-        }),
+        (_, index): CollectedEvent =>
+          serverEvent({
+            messageId: `${name}-${index}`,
+            type: 'identify',
+            anonymousId: `${name}-anon-${index % 20}`,
+            traits: { email: 'race@example.com' },
+          }),
       );
     const consume = async (name: string) => {
       const events = shard(name);
@@ -346,19 +341,12 @@ describe('identity resolution and the profile API on the local stack', () => {
           sequenceNumber: String(sequence).padStart(20, '0'),
           data: encodeEnvelope({
             schema: 'cdp.event/1',
-            event: {
+            event: serverEvent({
               messageId: `lazy-${sequence}`,
-              type: 'track',
               event: 'Viewed',
               anonymousId: 'lazy-anon',
-              context: {},
-              timestamp: '2026-11-22T10:00:00.000Z',
-              receivedAt: '2026-11-22T10:00:00.000Z',
-              source: 'backend',
-              channel: 'server',
-              enrichment: {},
               ...fields,
-            },
+            }),
           }),
         },
       ],
@@ -413,3 +401,17 @@ describe('identity resolution and the profile API on the local stack', () => {
     expect([...(await store.profiles(['lazy-erased', 'lazy-created'])).keys()]).toEqual(['lazy-created']);
   });
 });
+
+/** An event as the collector would put it on the stream for the backend source. */
+function serverEvent(fields: Partial<CollectedEvent> & Pick<CollectedEvent, 'messageId'>): CollectedEvent {
+  return {
+    type: 'track',
+    context: {},
+    timestamp: '2026-11-22T10:00:00.000Z',
+    receivedAt: '2026-11-22T10:00:00.000Z',
+    source: 'backend',
+    channel: 'server',
+    enrichment: {},
+    ...fields,
+  };
+}

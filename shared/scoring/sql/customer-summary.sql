@@ -6,12 +6,11 @@
 -- Purchases: the first and last purchase day, the occasions (x = occasions - 1 repeat occasions), t_x and T in
 -- days, the cents of all occasions and of the first one (repeat cents = total - first).
 --
--- Behaviour, from the events of the 90 days to :as_of (:window_from .. :as_of, the dt partitions only):
--- sessions (a session ends after more than 30 minutes without an event) started in the last 30 and 90 days,
--- email opens and clicks (`Email Opened`, `Email Link Clicked`) and app events (channel app) in the last 30
--- days, support tickets (`Ticket Created`) in the last 90 days, the mean numeric
--- `properties.satisfaction_score` over 90 days, and the events of the last 30 days (:recent_from ..) and of the
--- 30 before (:previous_from .. :previous_to), whose difference is the activity trend.
+-- Behaviour, from the events of the 90 days to :as_of (:window_from .. :as_of, the dt partitions only), by the
+-- definitions of fragments/behaviour.sql (shared with the churn model's training snapshots): sessions started
+-- in the last 30 and 90 days, email opens and clicks and app events in the last 30 days, support tickets and
+-- the mean satisfaction score over 90 days, and the events of the last 30 days (:recent_from ..) and of the 30
+-- before (:previous_from .. :previous_to), whose difference is the activity trend.
 WITH
 -- @include occasions.sql
 purchases AS (
@@ -25,43 +24,21 @@ purchases AS (
   FROM occasions
   GROUP BY profile_id
 ),
-activity AS (
+-- The run date as the one anchor of the behaviour fragment, and the 90 days of events it reads.
+anchors AS (
   SELECT
-    profile_id,
-    "timestamp" AS ts,
-    dt,
-    type,
-    event,
-    channel,
-    try_cast(json_extract_scalar(properties, '$.satisfaction_score') AS double) AS satisfaction
+    :as_of AS as_of,
+    :window_from AS window_from,
+    :recent_from AS recent_from,
+    :previous_from AS previous_from,
+    :previous_to AS previous_to
+),
+window_events AS (
+  SELECT *
   FROM events_stitched
   WHERE dt BETWEEN :window_from AND :as_of
-    AND profile_id IS NOT NULL
 ),
-gaps AS (
-  SELECT
-    *,
-    lag(ts) OVER (PARTITION BY profile_id ORDER BY ts) AS previous_ts
-  FROM activity
-),
-behaviour AS (
-  SELECT
-    profile_id,
-    count_if(
-      dt >= :recent_from
-      AND (previous_ts IS NULL OR date_diff('millisecond', previous_ts, ts) > 1800000)
-    ) AS sessions_30d,
-    count_if(previous_ts IS NULL OR date_diff('millisecond', previous_ts, ts) > 1800000) AS sessions_90d,
-    count_if(dt >= :recent_from AND type = 'track' AND event = 'Email Opened') AS email_opens_30d,
-    count_if(dt >= :recent_from AND type = 'track' AND event = 'Email Link Clicked') AS email_clicks_30d,
-    count_if(dt >= :recent_from AND channel = 'app') AS app_events_30d,
-    count_if(type = 'track' AND event = 'Ticket Created') AS support_tickets_90d,
-    avg(satisfaction) AS satisfaction_90d,
-    count_if(dt >= :recent_from) AS events_30d,
-    count_if(dt BETWEEN :previous_from AND :previous_to) AS events_previous_30d
-  FROM gaps
-  GROUP BY profile_id
-),
+-- @include behaviour.sql
 -- Every profile resolution has published (the map's ids are profiles, never raw user ids), and the buyers.
 people AS (
   SELECT profile_id FROM purchases

@@ -1,20 +1,15 @@
 -- Training occasions: the purchase occasions (day number, cents) up to the end of :as_of of at most
 -- :training_profiles people, for the out-of-time churn model (shared/scoring/churn.ts), which needs whole
--- histories. The people are a uniform sample when there are more: ordered by the random part of the profile
--- id (characters 11 to 26; the first ten are its creation time), so the sample is the same on every run.
+-- histories. The people are a uniform sample when there are more (fragments/training-sample.sql), the same on
+-- every run and the same as training-behaviour.sql's.
 WITH
 -- @include occasions.sql
-sampled AS (
-  SELECT profile_id
-  FROM (
-    SELECT
-      profile_id,
-      row_number() OVER (ORDER BY substr(profile_id, 11), profile_id) AS place
-    FROM (SELECT DISTINCT profile_id FROM occasions) AS buyers
-  ) AS ranked
-  WHERE place <= :training_profiles
+-- @include training-sample.sql
+sampled_occasions AS (
+  SELECT o.profile_id, o.day, o.cents
+  FROM occasions AS o
+  JOIN sampled AS s ON s.profile_id = o.profile_id
 )
-SELECT o.profile_id, o.day, o.cents
-FROM occasions AS o
-JOIN sampled AS s ON s.profile_id = o.profile_id
-ORDER BY o.profile_id, o.day
+SELECT profile_id, day, cents
+FROM sampled_occasions
+ORDER BY profile_id, day

@@ -4,33 +4,21 @@
  * profile leaves a tombstone, and readers take a tombstone for no item. The document client's `send` answers
  * from the test: no DynamoDB is called.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   PutCommand,
   type PutCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DynamoDbProfileStore } from '../../../shared/adapters/dynamodb-profile-store.ts';
 import { emptyProfile } from '../../../shared/profiles/model.ts';
-import { testClientConfig } from '../../fixtures/stubbed-client.ts';
+import { stubbedProfileStore } from '../../fixtures/stubbed-client.ts';
 
 const now = 1_800_000_000_000;
 
 function storeAnswering(answer: (command: unknown) => unknown) {
-  const sent: unknown[] = [];
-  vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(async (command: unknown) => {
-    sent.push(command);
-    return answer(command);
-  });
-  const store = new DynamoDbProfileStore({
-    client: new DynamoDBClient(testClientConfig),
-    tableName: 'profiles',
-    now: () => now,
-  });
-  return { store, sent };
+  return stubbedProfileStore(answer, { now: () => now });
 }
 
 afterEach(() => {

@@ -3,29 +3,14 @@
  * beside the profile, read with the profile's kind in one BatchGetItem, and a throttled write is retried, never
  * dropped. The document client's `send` answers from the test: no DynamoDB is called.
  */
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  type GetCommand,
-  PutCommand,
-  type PutCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DynamoDbProfileStore, ProfileStoreError } from '../../../shared/adapters/dynamodb-profile-store.ts';
-import { testClientConfig } from '../../fixtures/stubbed-client.ts';
+import { ProfileStoreError } from '../../../shared/adapters/dynamodb-profile-store.ts';
+import { stubbedProfileStore } from '../../fixtures/stubbed-client.ts';
 
 function storeAnswering(answer: (command: unknown) => unknown) {
-  const sent: unknown[] = [];
-  vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(async (command: unknown) => {
-    sent.push(command);
-    return answer(command);
-  });
-  const store = new DynamoDbProfileStore({
-    client: new DynamoDBClient(testClientConfig),
-    tableName: 'profiles',
-  });
-  return { store, sent };
+  return stubbedProfileStore(answer);
 }
 
 const throttle = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
