@@ -49,12 +49,17 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
     let files: readonly LandedFile[] = [];
     if (first !== undefined && last !== undefined) {
       const place = {
+        consumer: options.identityOnly ? 'resolve' : 'activity',
         shardId: batch.shardId,
         firstSequenceNumber: first.sequenceNumber,
         lastSequenceNumber: last.sequenceNumber,
       };
+      // The identity lane publishes only its merges (the rows that name the merging event): the activity lane
+      // reads the same events, touches every profile they resolve to and publishes them within its window — one
+      // pair of lake files per 5-minute batch instead of one per second.
+      const changes = options.identityOnly ? { profiles: [], merges: result.merges } : result;
       try {
-        files = await publishIdentityMap(lake, place, result, identityMap);
+        files = await publishIdentityMap(lake, place, changes, identityMap);
       } catch (error) {
         logger.error('identity map not published: the batch is retried', { error });
         throw error;

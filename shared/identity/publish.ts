@@ -46,6 +46,8 @@ export interface IdentityMapChanges {
 
 /** Where the batch sits in its shard: the files are named after it, so a replay overwrites its own. */
 export interface IdentityMapBatch {
+  /** The function publishing: two consumers of one shard may read the very same records. */
+  readonly consumer: string;
   readonly shardId: string;
   readonly firstSequenceNumber: string;
   readonly lastSequenceNumber: string;
@@ -110,7 +112,7 @@ export async function publishIdentityMap(
     for (const row of identityLinkRows(profile, options)) groups.add(identityLinksTable, row);
   }
   for (const merge of changes.merges) groups.add(identityMergesTable, identityMergeRow(merge));
-  const id = batchId(batch.shardId, batch.firstSequenceNumber, batch.lastSequenceNumber);
+  const id = `${batch.consumer}_${batchId(batch.shardId, batch.firstSequenceNumber, batch.lastSequenceNumber)}`;
   const files: LandedFile[] = [];
   // Few files (a batch spans one or two dates): written one after another, each before its marker.
   for (const { table, dt, rows } of groups.all())

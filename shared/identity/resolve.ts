@@ -140,13 +140,15 @@ export async function resolveBatch(
     pending = events.filter((_, index) => !settled.has(index));
     reader = recording.snapshot();
   }
-  const screen = options.suppressions && new SuppressionScreen(options.suppressions, batch.shardId);
+  const screen =
+    options.suppressions && new SuppressionScreen(options.suppressions, batch.shardId, !options.identityOnly);
+  const readAt = (options.now ?? Date.now)();
   const { units, snapshot, screened } = await unitsOf(reader, pending, options.rules, screen);
   tally.suppressed += screened.dropped.size;
   failures.push(...screened.failures);
   const run = new UnitRunner(store, batch.shardId, options, tally, screen);
   const unitFailures = await mapConcurrently(units, options.concurrency ?? 8, (unit) =>
-    run.unit(unit, snapshot),
+    run.unit(unit, snapshot, readAt),
   );
   return tally.result([...failures, ...unitFailures.flat()]);
 }
@@ -228,22 +230,31 @@ class UnitRunner {
   async unit(
     unit: readonly ShardEvent[],
     snapshot: IdentityGraphReader,
+    snapshotReadAt: number,
   ): Promise<{ sequenceNumber: string; reason: string }[]> {
     const { store, options } = this;
+    const clock = options.now ?? Date.now;
     const maxAttempts = options.maxAttempts ?? 8;
     let pending = unit;
     let reader = snapshot;
+    let readAt = snapshotReadAt;
     let attempt = 0;
     /** Events dropped as an erased person's whose count could not be written. */
     const uncounted: { sequenceNumber: string; reason: string }[] = [];
     while (pending.length > 0) {
       let plan: Plan;
       let committed: boolean;
+      let stale = false;
       try {
+        if (reader === store) readAt = clock();
         plan = await planEvents(reader, pending, this.context());
+        // The batch's read may be minutes old when a long batch reaches this unit: an erasure since then may have
+        // removed identities this plan would link again. Screen the events again before linking anything.
+        stale =
+          this.screen !== undefined && plan.writes.links.length > 0 && clock() - readAt > maxSnapshotAgeMs;
         // Known before the marks are written, so that no unit planning meanwhile can read one as another's.
-        for (const { sequenceNumber } of plan.applied) this.own.add(sequenceNumber);
-        committed = isEmpty(plan.writes) || (await store.commit(plan.writes));
+        if (!stale) for (const { sequenceNumber } of plan.applied) this.own.add(sequenceNumber);
+        committed = stale || isEmpty(plan.writes) || (await store.commit(plan.writes));
       } catch (error) {
         // A unit that cannot be read or written is delivered again; the other units of the batch go on.
         this.tally.errors.push(error);
@@ -252,6 +263,20 @@ class UnitRunner {
       }
       // From now on read what others may have written since the batch was read.
       reader = store;
+      if (stale && this.screen) {
+        let screened: ScreenResult;
+        try {
+          screened = await this.screen.rescreen(store, pending, options.rules);
+        } catch (error) {
+          this.tally.errors.push(error);
+          const reason = error instanceof Error ? error.message : String(error);
+          return [...uncounted, ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }))];
+        }
+        this.tally.suppressed += screened.dropped.size;
+        uncounted.push(...screened.failures);
+        pending = pending.filter((_, index) => !screened.dropped.has(index));
+        continue;
+      }
       if (!committed) {
         this.tally.conflicts += 1;
         attempt += 1;
@@ -326,6 +351,9 @@ function isEmpty(writes: GraphWrites): boolean {
     writes.links.length === 0
   );
 }
+
+/** How old the batch's read of the graph may be when a unit links identities from it without screening again. */
+const maxSnapshotAgeMs = 2_000;
 
 /** 25 ms, 50 ms, 100 ms, … up to 1.6 s, each with up to as much again of jitter, so retries spread out. */
 function backoff(attempt: number): Promise<void> {

@@ -31,9 +31,15 @@ const maxCountAttempts = 5;
 export class SuppressionScreen {
   private readonly ownMarks = new Set<string>();
 
+  /**
+   * @param countsLateEvents whether dropped events are counted on their entries. Of two consumers that read the
+   * same shard, only one may count: they share the entry's per-shard mark, so the second would take the first's
+   * mark for its own and count nothing (the `resolve` lane drops without counting; `activity` counts).
+   */
   constructor(
     private readonly list: SuppressionList,
     private readonly shardId: string,
+    private readonly countsLateEvents = true,
   ) {}
 
   /**
@@ -70,6 +76,7 @@ export class SuppressionScreen {
     });
 
     const failures: { sequenceNumber: string; reason: string }[] = [];
+    if (!this.countsLateEvents) return { dropped, failures };
     for (const [key, group] of perKey) {
       const tally = found.get(key)?.late;
       if (tally === undefined) continue;

@@ -1,7 +1,11 @@
 /**
  * Union of two profiles of one person: identities, activity, counts and orders add up; traits and consent keep
- * the winning value of either side; the idempotency marks of both are kept, so an event applied to either side
- * is never applied to the union again.
+ * the winning value of either side; the messageId digests of both are kept, so an event applied to either side
+ * is recognised on the union. The per-shard marks keep only what holds for the union: a mark says that every
+ * event of its shard up to it that resolved to its profile was applied, so the union's mark is the lower of the
+ * two, and none when either side has none for that shard. (The higher would be wrong after a partly failed
+ * batch: its other units may have marked one side past a failed event of the other side, which Lambda then
+ * delivers again — the union must not skip it.)
  */
 import type { IdentityRules } from '../identity/rules.ts';
 import { compareSequenceNumbers } from '../identity/sequence.ts';
@@ -32,12 +36,12 @@ export function mergeProfiles(
     const current = survivor.consent[purpose];
     if (current === undefined || consent.at > current.at) survivor.consent[purpose] = consent;
   }
-  for (const [shard, sequenceNumber] of Object.entries(loser.seq)) {
-    const current = survivor.seq[shard];
-    if (current === undefined || compareSequenceNumbers(sequenceNumber, current) > 0) {
-      survivor.seq[shard] = sequenceNumber;
-    }
+  const seq: Record<string, string> = {};
+  for (const [shard, mark] of Object.entries(survivor.seq)) {
+    const other = loser.seq[shard];
+    if (other !== undefined) seq[shard] = compareSequenceNumbers(other, mark) < 0 ? other : mark;
   }
+  survivor.seq = seq;
   const recent = [...new Set([...loser.recent, ...survivor.recent])];
   survivor.recent = recent.slice(Math.max(0, recent.length - profileLimits.maxRecentMessages));
   survivor.merged = [...new Set([...survivor.merged, ...loser.merged, loser.profileId])];

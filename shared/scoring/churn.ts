@@ -13,8 +13,10 @@
  * discrete-time survival product. With K = 1 it is the logistic probability itself.
  *
  * Features: ln(1 + days since the last purchase), ln(1 + tenure in days), ln(1 + repeat purchases),
- * ln(1 + mean spend per purchase occasion), and the mean per transaction of each optional behavioural
- * attribute; all standardised with the training rows' mean and standard deviation.
+ * ln(1 + mean spend per purchase occasion), and either the mean per transaction of each optional behavioural
+ * attribute of the histories or time-varying attributes asked for per customer and snapshot date
+ * (`snapshotAttributes`: the scoring job's behaviour as of each snapshot, whose dates `planChurnTraining`
+ * gives before training); all standardised with the training rows' mean and standard deviation.
  */
 import { ScoringInputError } from './errors.ts';
 import { type CustomerSnapshot, countUpTo, type PurchaseHistory, snapshotAt } from './history.ts';
@@ -125,7 +127,8 @@ export function trainChurnModel(
   options: ChurnTrainingOptions,
 ): ChurnModel {
   const attributeNames = options.attributeNames ?? [];
-  const { windowDays, windows, snapshotDays } = options.plan ?? planChurnTraining(histories, asOfDay, options);
+  const { windowDays, windows, snapshotDays } =
+    options.plan ?? planChurnTraining(histories, asOfDay, options);
   const attributesAt = options.snapshotAttributes;
   const raw: number[][] = [];
   const churned: boolean[] = [];

@@ -1,6 +1,7 @@
 /**
  * The rows of the job's SQL (shared/scoring/sql/) turned into what the models read: customer snapshots with
- * their behavioural features, and whole purchase histories for the churn model. The engine's rows are
+ * their behavioural features, and whole purchase histories with their behaviour at each training snapshot for
+ * the churn model. The engine's rows are
  * checked, never trusted: a summary that breaks the model's invariants is refused with the person named.
  */
 import type { JsonObject } from '../events/model.ts';
@@ -121,4 +122,40 @@ export function trainingHistories(rows: readonly Readonly<Record<string, unknown
     builder.add({ customerId: profileId, day: day as number, amount: (cents as number) / 100 });
   }
   return builder.histories();
+}
+
+/** People's behavioural features at the churn model's training snapshots, by person and snapshot date. */
+export class TrainingBehaviour {
+  readonly #byKey = new Map<string, JsonObject>();
+  #otherEvents = 0;
+
+  /** The rows of training-behaviour.sql (`profile_id, snapshot`, the feature columns). */
+  constructor(rows: readonly Readonly<Record<string, unknown>>[]) {
+    for (const row of rows) {
+      const { profile_id: profileId, snapshot } = row;
+      if (typeof profileId !== 'string' || typeof snapshot !== 'string') {
+        throw new ScoringInputError(`a training behaviour row is malformed: ${JSON.stringify(row)}`);
+      }
+      this.#byKey.set(`${profileId}\u0000${snapshot}`, featuresOf(row));
+      this.#otherEvents += Number(row.other_events_90d ?? 0);
+    }
+  }
+
+  /**
+   * Whether any snapshot saw an event other than an order: without one the features are functions of the
+   * purchases alone (orders are events and start sessions), and there is no behaviour to learn from.
+   */
+  get anyBeyondPurchases(): boolean {
+    return this.#otherEvents > 0;
+  }
+
+  /** How many (person, snapshot) pairs had any event. */
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  /** The features of `profileId` as of the end of `snapshot` (`YYYY-MM-DD`); `undefined`: no event then. */
+  at(profileId: string, snapshot: string): JsonObject | undefined {
+    return this.#byKey.get(`${profileId}\u0000${snapshot}`);
+  }
 }

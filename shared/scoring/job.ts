@@ -10,7 +10,9 @@
  * read (RFM ranks the customers against each other, so they are scored together); the lake files and the
  * profile writes are then built and sent a chunk (`chunkSize`) at a time, so only one chunk's rows and profile
  * scores exist at once. The churn model trains on the whole histories of a bounded sample
- * (`trainingProfiles`).
+ * (`trainingProfiles`) and on that sample's behaviour as of each training snapshot (training-behaviour.sql,
+ * bounded the same way); with behaviour only when that beats purchases alone on the most recent snapshot, held
+ * out (churn-selection.ts), whose AUCs and calibration go into the run's `models`.
  *
  * Models that cannot be fitted do not stop the run: with fewer than `minCustomersForModels` customers, or a
  * fit that fails, the run scores RFM only and says why in its summary; a churn model that cannot be trained
@@ -24,13 +26,30 @@ import type { JsonObject } from '../events/model.ts';
 import type { LakeRow } from '../lake/rows.ts';
 import type { ObjectStore, QueryResult, SqlEngine } from '../ports.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
-import { baseChurnFeatures, type ChurnModel, type ChurnRisk, churnRisk, trainChurnModel } from './churn.ts';
+import {
+  baseChurnFeatures,
+  type ChurnModel,
+  type ChurnPlan,
+  type ChurnRisk,
+  churnRisk,
+  planChurnTraining,
+  snapshotDate,
+} from './churn.ts';
+import { behaviourAttributes } from './churn-behaviour.ts';
+import { type ChurnSelection, selectChurnModel } from './churn-selection.ts';
 import { ScoringError } from './errors.ts';
+import type { Calibration } from './evaluation.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import { zbarCents } from './history.ts';
 import { withSchemaVersion, writeScoresFiles } from './job-lake.ts';
-import { scoringSql, scoringWindows } from './job-sql.ts';
-import { type JobCustomer, type JobProspect, jobPerson, trainingHistories } from './job-summaries.ts';
+import { scoringSql, scoringWindows, trainingBehaviourBindings } from './job-sql.ts';
+import {
+  type JobCustomer,
+  type JobProspect,
+  jobPerson,
+  TrainingBehaviour,
+  trainingHistories,
+} from './job-summaries.ts';
 import {
   type ProfileScores,
   type ScoreWriter,
@@ -121,15 +140,28 @@ export async function runScoringJob(
 
   const notes: string[] = [];
   const fitted = fitValueModels(customers, options.minCustomersForModels ?? 20, notes);
-  let churn: ChurnModel | undefined;
+  let churn: ChurnSelection | undefined;
   if (fitted) {
+    const trainingProfiles = options.trainingProfiles ?? 50_000;
     const training = scoringSql('training-occasions.sql', {
       as_of: options.asOf,
-      training_profiles: options.trainingProfiles ?? 50_000,
+      training_profiles: trainingProfiles,
     });
     const histories = trainingHistories((await engine.query(training.sql, training.params)).rows);
     try {
-      churn = trainChurnModel(histories, asOfDay, { horizon });
+      const plan = planChurnTraining(histories, asOfDay, { horizon });
+      const behaviour = await trainingBehaviourOf(engine, options.asOf, trainingProfiles, plan);
+      churn = selectChurnModel(
+        histories,
+        asOfDay,
+        plan,
+        {
+          horizon,
+          behaviourAt: (profileId, date) => behaviour.at(profileId, date),
+          anyBehaviour: behaviour.anyBeyondPurchases,
+        },
+        notes,
+      );
     } catch (error) {
       if (!(error instanceof ScoringError)) throw error;
       notes.push(
@@ -142,7 +174,8 @@ export async function runScoringJob(
   const churnModel: ChurnSource = fitted ? (churn ? 'logistic' : 'bgnbd') : 'none';
   const models = modelsJson(fitted, churn);
 
-  const run = { runId, scoredAt: options.now, horizon, models };
+  // Stringified once: every row carries the same text (a million copies would be hundreds of megabytes).
+  const run = { runId, scoredAt: options.now, horizon, models: JSON.stringify(models) };
   const buyers = customers.length;
   const total = buyers + prospects.length;
   const chunkSize = options.chunkSize ?? 125_000;
@@ -289,14 +322,20 @@ type Scored =
 function scorePeople(
   customers: readonly JobCustomer[],
   models: ValueModels | undefined,
-  churn: ChurnModel | undefined,
+  churn: ChurnSelection | undefined,
   options: ScoreOptions,
 ): Scored {
-  const snapshots = customers.map((customer) => customer.snapshot);
+  // A behavioural churn model reads the run date's behaviour as the snapshot's attributes (the copies live
+  // only while scoring).
+  const snapshots = customers.map((customer) =>
+    churn?.behaviour
+      ? { ...customer.snapshot, attributeMeans: behaviourAttributes(customer.features) }
+      : customer.snapshot,
+  );
   if (models === undefined) return { kind: 'rfm', rfm: rfmScores(snapshots) };
   const scores = scoreSnapshots(
     snapshots,
-    { ...models, churn: churn ?? placeholderChurnModel(options.horizon) },
+    { ...models, churn: churn?.model ?? placeholderChurnModel(options.horizon) },
     options,
   );
   return { kind: 'models', scores, churn: churn !== undefined };
@@ -330,7 +369,8 @@ function segmentAt(scored: Scored, i: number): string {
     : (scored.scores[i] as CustomerScore).rfmSegment;
 }
 
-function modelsJson(models: ValueModels | undefined, churn: ChurnModel | undefined): JsonObject {
+function modelsJson(models: ValueModels | undefined, selection: ChurnSelection | undefined): JsonObject {
+  const churn = selection?.model;
   if (!models) return {};
   const { r, alpha, a, b } = models.bgnbd.parameters;
   const { p, q, v } = models.gammaGamma.parameters;
@@ -347,17 +387,61 @@ function modelsJson(models: ValueModels | undefined, churn: ChurnModel | undefin
             coefficients: [...churn.logistic.coefficients],
             trainedAt: [...churn.training.snapshots],
             rows: churn.training.rows,
+            behaviour: selection?.behaviour ?? false,
+            ...(selection?.holdout ? { holdout: holdoutJson(selection.holdout) } : {}),
           },
         }
       : {}),
   };
 }
 
+/** The holdout comparison as the `models` JSON reports it (docs/scoring.md#behaviour-the-holdout-and-the-model-that-ships). */
+function holdoutJson(holdout: NonNullable<ChurnSelection['holdout']>): JsonObject {
+  const calibrationJson = (calibration: Calibration): JsonObject => ({
+    brier: calibration.brier,
+    expectedCalibrationError: calibration.expectedCalibrationError,
+    bins: calibration.bins.map((bin) => ({ ...bin })),
+  });
+  const { withBehaviour, purchasesOnly } = holdout.calibration;
+  return {
+    snapshot: holdout.snapshot,
+    windowDays: holdout.windowDays,
+    trainedAt: [...holdout.trainedAt],
+    rows: holdout.rows,
+    churned: holdout.churned,
+    auc: { ...holdout.auc },
+    calibration: {
+      ...(withBehaviour ? { withBehaviour: calibrationJson(withBehaviour) } : {}),
+      purchasesOnly: calibrationJson(purchasesOnly),
+    },
+  };
+}
+
+/**
+ * The behavioural features of the training sample as of each snapshot of `plan` (training-behaviour.sql):
+ * bounded as training-occasions.sql is, to the sample's people and the snapshots' 90-day windows.
+ */
+async function trainingBehaviourOf(
+  engine: SqlEngine,
+  asOf: string,
+  trainingProfiles: number,
+  plan: ChurnPlan,
+): Promise<TrainingBehaviour> {
+  if (plan.snapshotDays.length === 0) return new TrainingBehaviour([]);
+  const snapshots = plan.snapshotDays.map(snapshotDate);
+  const { sql, params } = scoringSql(
+    'training-behaviour.sql',
+    trainingBehaviourBindings(asOf, trainingProfiles, snapshots),
+  );
+  return new TrainingBehaviour((await engine.query(sql, params)).rows);
+}
+
 interface RunStamp {
   readonly runId: string;
   readonly scoredAt: Date;
   readonly horizon: Duration;
-  readonly models: JsonObject;
+  /** The run's models, as JSON text. */
+  readonly models: string;
 }
 
 /** A prospect's row: its behaviour and segment; the purchase and model columns NULL, total spend 0. */
@@ -386,7 +470,7 @@ function prospectRow(prospect: JobProspect, run: RunStamp): LakeRow {
     churn_model: null,
     horizon: formatDuration(run.horizon),
     features: JSON.stringify(prospect.features),
-    models: JSON.stringify(run.models),
+    models: run.models,
   });
 }
 
@@ -424,7 +508,7 @@ function scoresRow(person: PersonScores, run: RunStamp): LakeRow {
     churn_model: person.churn?.model ?? null,
     horizon: formatDuration(run.horizon),
     features: JSON.stringify(features),
-    models: JSON.stringify(run.models),
+    models: run.models,
   });
 }
 

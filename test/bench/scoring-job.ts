@@ -5,7 +5,9 @@
  * (scoring-job-writeback.ts). The ports are wrapped to mark when each stage starts and ends:
  *
  * - aggregation: customer-summary.sql; then the models are fitted until training-occasions.sql is sent;
- * - churn training, scoring and the lake rows until the first `scores` object is written; the lake write
+ * - training-behaviour.sql (the sample's behaviour at the churn model's snapshots);
+ * - churn training (holdout comparison and refit), scoring and the lake rows until the first `scores` object
+ *   is written; the lake write
  *   (Parquet encoding and puts) until the partition is listed; the write-back until the job returns.
  *
  * After the run the fit and the scoring pass are timed once more on their own, on the run's own summaries
@@ -92,6 +94,7 @@ export interface ScoringJobBenchResult {
     readonly aggregationSeconds: number;
     readonly fitSeconds: number;
     readonly trainingQuerySeconds: number;
+    readonly behaviourQuerySeconds: number;
     readonly churnScoreRowsSeconds: number;
     readonly lakeWriteSeconds: number;
     readonly writeBackSeconds: number;
@@ -101,6 +104,8 @@ export interface ScoringJobBenchResult {
   readonly gcSeconds: { readonly job: number; readonly jobFit: number; readonly fitAndScoringAlone: number };
   readonly summaryRows: number;
   readonly trainingRows: number;
+  /** Rows of training-behaviour.sql: (person, snapshot) pairs with any event. */
+  readonly behaviourRows: number;
   /** The two queries' rows as Athena's result files, and the summary file read through AthenaSqlEngine. */
   readonly athenaResultFile: { readonly bytes: number; readonly parseSeconds: number };
   readonly scoresLake: { readonly objects: number; readonly bytes: number };
@@ -194,7 +199,8 @@ export const scoringJobBench: BenchSection<ScoringJobBenchResult> = {
         aggregationSeconds: marks.between('start', 'summaryEnd'),
         fitSeconds: marks.between('summaryEnd', 'trainingStart'),
         trainingQuerySeconds: marks.between('trainingStart', 'trainingEnd'),
-        churnScoreRowsSeconds: marks.between('trainingEnd', 'firstPut'),
+        behaviourQuerySeconds: marks.between('behaviourStart', 'behaviourEnd'),
+        churnScoreRowsSeconds: marks.between('behaviourEnd', 'firstPut'),
         lakeWriteSeconds: marks.between('firstPut', 'list'),
         writeBackSeconds: marks.between('list', 'end'),
         totalSeconds: marks.between('start', 'end'),
@@ -214,7 +220,8 @@ export const scoringJobBench: BenchSection<ScoringJobBenchResult> = {
       );
 
       const athenaResultFile = await readResultFileBack(lakeDir);
-      const resultFileBytes = athenaResultFile.bytes + engine.captured.trainingCsvBytes;
+      const resultFileBytes =
+        athenaResultFile.bytes + engine.captured.trainingCsvBytes + engine.captured.behaviourCsvBytes;
       const resultFileSeconds =
         resultFileBytes / assumed.s3GetBytesPerSecond +
         athenaResultFile.parseSeconds * (resultFileBytes / athenaResultFile.bytes);
@@ -235,6 +242,7 @@ export const scoringJobBench: BenchSection<ScoringJobBenchResult> = {
         gcSeconds: { job: jobGcSeconds, jobFit: fitGcSeconds, fitAndScoringAlone: aloneGcSeconds },
         summaryRows: engine.captured.x.length,
         trainingRows: engine.captured.trainingRows.length,
+        behaviourRows: engine.captured.behaviourRows,
         athenaResultFile,
         scoresLake: { objects: store.objects, bytes: store.bytes },
         lambdaEstimate: {
@@ -277,7 +285,8 @@ function summaryLines(r: ScoringJobBenchResult): string[] {
       `${count(r.lake.identityLinks)} identity links; drawn in ${r.lake.drawSeconds.toFixed(1)} s, written in ${r.lake.writeSeconds.toFixed(1)} s`,
     `job: ${count(r.customers)} customers, churn model ${r.churnModel}, ${s.totalSeconds.toFixed(1)} s in all`,
     `  aggregation (DuckDB) ${s.aggregationSeconds.toFixed(1)} s; map + fit ${s.fitSeconds.toFixed(1)} s; ` +
-      `training query ${s.trainingQuerySeconds.toFixed(1)} s (${count(r.trainingRows)} occasions)`,
+      `training query ${s.trainingQuerySeconds.toFixed(1)} s (${count(r.trainingRows)} occasions); ` +
+      `behaviour query ${s.behaviourQuerySeconds.toFixed(1)} s (${count(r.behaviourRows)} rows)`,
     `  churn training + scoring + rows ${s.churnScoreRowsSeconds.toFixed(1)} s; lake write ${s.lakeWriteSeconds.toFixed(1)} s ` +
       `(${r.scoresLake.objects} objects, ${mib(r.scoresLake.bytes)}); write-back ${s.writeBackSeconds.toFixed(1)} s (in memory)`,
     `fit alone: ${count(r.fit.distinctPurchaseRows)} distinct (x, t_x, T), ${count(r.fit.distinctSpendRows)} (x, zbar); ` +
@@ -350,6 +359,8 @@ interface Captured {
   readonly totalCents: number[];
   trainingRows: readonly Readonly<Record<string, unknown>>[];
   trainingCsvBytes: number;
+  behaviourRows: number;
+  behaviourCsvBytes: number;
 }
 
 /** Rows as Athena writes its result CSV: a header, every value quoted (quotes doubled), NULL as nothing. */
@@ -571,6 +582,8 @@ class MarkedSqlEngine implements SqlEngine {
     totalCents: [],
     trainingRows: [],
     trainingCsvBytes: 0,
+    behaviourRows: 0,
+    behaviourCsvBytes: 0,
   };
   readonly #inner: SqlEngine;
   readonly #marks: Marks;
@@ -583,12 +596,21 @@ class MarkedSqlEngine implements SqlEngine {
   }
 
   async query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<QueryResult> {
-    const training = sql.includes('training_profiles') || /\bsampled\b/.test(sql);
+    const behaviour = sql.includes('snapshot_behaviour');
+    const training = !behaviour && (sql.includes('training_profiles') || /\bsampled\b/.test(sql));
     if (training) this.#marks.set('trainingStart');
+    if (behaviour) this.#marks.set('behaviourStart');
     this.#memory.sample();
     const result = await this.#inner.query(sql, params);
     this.#memory.sample();
-    if (training) {
+    if (behaviour) {
+      this.#marks.set('behaviourEnd');
+      this.captured.behaviourRows = result.rows.length;
+      this.captured.behaviourCsvBytes = athenaCsvChunks(result).reduce(
+        (sum, chunk) => sum + Buffer.byteLength(chunk),
+        0,
+      );
+    } else if (training) {
       this.#marks.set('trainingEnd');
       this.captured.trainingRows = result.rows;
       this.captured.trainingCsvBytes = athenaCsvChunks(result).reduce(

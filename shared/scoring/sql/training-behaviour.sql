@@ -2,7 +2,8 @@
 -- training-occasions.sql, fragments/training-sample.sql) as of the end of each training snapshot date, by the
 -- definitions the run date's features use (fragments/behaviour.sql), so that the model trains on what it
 -- scores. One row per (profile_id, snapshot) with any event in that snapshot's 90 days; a sampled person
--- without a row had none (zero counts, no satisfaction score). Nothing after a snapshot's date enters its
+-- without a row had none (zero counts, no satisfaction score). `other_events_90d` counts the events other
+-- than orders, so the job can tell whether there is any behaviour beyond the purchases. Nothing after a snapshot's date enters its
 -- features: its windows end with it.
 --
 -- The snapshots are four slots (churn.ts trains on at most four), each a date and its windows' first and last
@@ -41,7 +42,8 @@ snapshot_behaviour AS (
     support_tickets_90d,
     satisfaction_90d,
     events_30d,
-    events_previous_30d
+    events_previous_30d,
+    other_events_90d
   FROM behaviour
 )
 SELECT *

@@ -138,7 +138,12 @@ describe('publishIdentityMap', () => {
     messageId: 'm7',
     at: Date.parse('2026-11-23T00:00:00Z'),
   };
-  const place = { shardId: 'shardId-000000000001', firstSequenceNumber: '100', lastSequenceNumber: '199' };
+  const place = {
+    consumer: 'activity',
+    shardId: 'shardId-000000000001',
+    firstSequenceNumber: '100',
+    lastSequenceNumber: '199',
+  };
 
   it('writes one landed file per table and date, named after the batch, each with its pending marker', async () => {
     // Prepare
@@ -154,10 +159,10 @@ describe('publishIdentityMap', () => {
 
     // Assess
     expect(lake.keys()).toEqual([
-      '_compaction/pending/identity_links/dt=2026-11-22/shardId-000000000001_100_199',
-      '_compaction/pending/identity_merges/dt=2026-11-23/shardId-000000000001_100_199',
-      'identity_links/dt=2026-11-22/land-shardId-000000000001_100_199.parquet',
-      'identity_merges/dt=2026-11-23/land-shardId-000000000001_100_199.parquet',
+      '_compaction/pending/identity_links/dt=2026-11-22/activity_shardId-000000000001_100_199',
+      '_compaction/pending/identity_merges/dt=2026-11-23/activity_shardId-000000000001_100_199',
+      'identity_links/dt=2026-11-22/land-activity_shardId-000000000001_100_199.parquet',
+      'identity_merges/dt=2026-11-23/land-activity_shardId-000000000001_100_199.parquet',
     ]);
     expect(files.map((file) => [file.table, file.rows])).toEqual([
       ['identity_links', 3],

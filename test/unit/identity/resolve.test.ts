@@ -390,4 +390,44 @@ describe('resolving a batch of events', () => {
       );
     });
   });
+  it('counts an event whose unit failed once its profile was merged, before the retry, into one marked past it', async () => {
+    // Prepare: A (user u1) and B (anonymous id b1) exist; the activity lane's batch [e1 → B, e2 → A] commits A's
+    // unit (A marked at 11) while B's fails, so Lambda delivers again from e1. Meanwhile the identity lane sees
+    // e3, which links u1 and b1: B is merged into A.
+    const store = new MemoryGraphStore();
+    await resolveBatch(
+      store,
+      batchOf(
+        [event({ messageId: 'm-a', userId: 'u1' }), event({ messageId: 'm-b', anonymousId: 'b1' })],
+        'shard-1',
+        1,
+      ),
+      options(),
+    );
+    const e1 = event({ messageId: 'e1', anonymousId: 'b1' });
+    const e2 = event({ messageId: 'e2', userId: 'u1' });
+    const e3 = event({ messageId: 'e3', userId: 'u1', anonymousId: 'b1' });
+    const commit = store.commit.bind(store);
+    store.commit = async (writes) => {
+      if (writes.updates.some(({ profile }) => profile.identities.anonymous_id?.includes('b1'))) {
+        throw new Error('throttled');
+      }
+      return commit(writes);
+    };
+    const partly = await resolveBatch(store, batchOf([e1, e2], 'shard-1', 10), options());
+    store.commit = commit;
+    await resolveBatch(store, batchOf([e3], 'shard-1', 12), options({ identityOnly: true }));
+
+    // Act: the retry, from the failed record on.
+    const retry = await resolveBatch(store, batchOf([e1, e2, e3], 'shard-1', 10), options());
+
+    // Assess: m-a, m-b, e1, e2, e3 — each once.
+    expect(partly.failures.map((failure) => failure.sequenceNumber)).toEqual([
+      batchOf([e1], 'shard-1', 10).records[0]?.sequenceNumber,
+    ]);
+    expect(retry.applied).toBe(2);
+    expect(retry.skipped).toBe(1);
+    expect(store.partition()).toEqual([['anonymous_id:b1', 'user_id:u1']]);
+    expect(store.totalEvents()).toBe(5);
+  });
 });

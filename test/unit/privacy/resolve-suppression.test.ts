@@ -152,4 +152,72 @@ describe("resolution of an erased person's late events", () => {
     expect(people.live()).toEqual([]);
     expect(people.links.size).toBe(0);
   });
+  it('drops them in both lanes and counts each once, in the activity lane, whichever lane reads them first', async () => {
+    // Prepare
+    const { people, suppressions } = await erasedAnn();
+    const late = batchOf(
+      [
+        event({ messageId: 'ann-2', userId: 'u-ann' }),
+        event({ messageId: 'ann-3', userId: 'u-ann' }),
+        event({ messageId: 'ann-4', userId: 'u-ann' }),
+      ],
+      'shard-1',
+      10,
+    );
+
+    // Act: the identity lane reads the last event first, then the activity lane all three.
+    const identityLane = await resolveBatch(
+      people,
+      { shardId: late.shardId, records: late.records.slice(2) },
+      { rules, suppressions, identityOnly: true },
+    );
+    const countedByIdentityLane = suppressions.dropped();
+    const activityLane = await resolveBatch(people, late, { rules, suppressions });
+
+    // Assess
+    expect(identityLane.suppressed).toBe(1);
+    expect(countedByIdentityLane).toBe(0);
+    expect(activityLane.suppressed).toBe(3);
+    expect(suppressions.dropped()).toBe(3);
+    expect(people.live().map((profile) => profile.identities)).toEqual([
+      { user_id: ['u-bob'], anonymous_id: ['a-bob'] },
+    ]);
+  });
+  it('does not link an identity erased while a long batch was under way, from the batch’s old read', async () => {
+    // Prepare: the activity lane reads and screens its batch (Cy unknown then); before it plans Cy's unit, the
+    // identity lane links Cy and Cy is erased — 10 s later by the clock.
+    const people = new MemoryPersonStore();
+    const suppressions = new MemorySuppressionList();
+    let clock = 0;
+    const cy = event({ messageId: 'cy-1', userId: 'u-cy', anonymousId: 'a-cy' });
+    const suppressed = suppressions.suppressed.bind(suppressions);
+    let screens = 0;
+    suppressions.suppressed = async (keys) => {
+      const found = await suppressed(keys);
+      screens += 1;
+      if (screens === 1) {
+        await resolveBatch(people, batchOf([cy], 'shard-1', 1), { rules, suppressions, identityOnly: true });
+        await requestErasure(
+          { people, jobs: new MemoryErasureStore(), suppressions, rules, newErasureId: () => 'erasure-cy' },
+          'user_id',
+          'u-cy',
+        );
+        clock += 10_000;
+      }
+      return found;
+    };
+
+    // Act
+    const result = await resolveBatch(people, batchOf([cy], 'shard-1', 1), {
+      rules,
+      suppressions,
+      now: () => clock,
+    });
+
+    // Assess: dropped and counted, nothing linked or created.
+    expect(result).toMatchObject({ suppressed: 1, applied: 0, failures: [] });
+    expect([...people.links.keys()]).toEqual([]);
+    expect(people.live()).toEqual([]);
+    expect(suppressions.dropped()).toBe(1);
+  });
 });

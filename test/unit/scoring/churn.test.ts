@@ -3,8 +3,11 @@ import {
   type ChurnModel,
   churnProbability,
   churnRisk,
+  planChurnTraining,
+  snapshotDate,
   trainChurnModel,
 } from '../../../shared/scoring/churn.ts';
+import { behaviourAttributes } from '../../../shared/scoring/churn-behaviour.ts';
 import {
   type CustomerSnapshot,
   purchaseHistories,
@@ -153,5 +156,89 @@ describe('churnRisk', () => {
       'high',
     ]);
     expect(churnRisk(0.3, { medium: 0.2, high: 0.3 })).toBe('high');
+  });
+});
+
+describe('planChurnTraining', () => {
+  it('gives the snapshot dates the model then trains at, so the job can fetch data as of each first', () => {
+    // Prepare
+    const histories = purchaseHistories(syntheticTransactions(1));
+    const horizon = { amount: 13, unit: 'weeks' } as const;
+
+    // Act
+    const plan = planChurnTraining(histories, start + 700, { horizon });
+    const model = trainChurnModel(histories, start + 700, { horizon, plan });
+
+    // Assess: the dates of the first test above
+    expect(plan.snapshotDays.map(snapshotDate)).toEqual([
+      '2024-09-01',
+      '2024-06-02',
+      '2024-03-03',
+      '2023-12-03',
+    ]);
+    expect(model.training.snapshots).toEqual(plan.snapshotDays.map(snapshotDate));
+  });
+
+  it('trains on time-varying attributes asked for by customer and snapshot date', () => {
+    // Prepare: an attribute that is 1 exactly when the customer makes no purchase in the window after the
+    // snapshot: a perfect predictor the model must weigh positively
+    const histories = purchaseHistories(syntheticTransactions(1));
+    const horizon = { amount: 13, unit: 'weeks' } as const;
+    const plan = planChurnTraining(histories, start + 700, { horizon });
+    const byId = new Map(histories.map((history) => [history.customerId, history]));
+    const asked = new Set<string>();
+    const leaving = (customerId: string, date: string): number[] => {
+      asked.add(date);
+      const day = dayNumber(date) as number;
+      const days = byId.get(customerId)?.days ?? [];
+      return [days.some((d) => d > day && d <= day + plan.windowDays) ? 0 : 1];
+    };
+
+    // Act
+    const model = trainChurnModel(histories, start + 700, {
+      horizon,
+      plan,
+      attributeNames: ['leaving'],
+      snapshotAttributes: leaving,
+    });
+
+    // Assess
+    expect(model.featureNames.at(-1)).toBe('leaving');
+    expect([...asked]).toEqual(model.training.snapshots);
+    expect(model.logistic.coefficients.at(-1)).toBeGreaterThan(1);
+  });
+});
+
+describe('behaviourAttributes', () => {
+  it('takes ln(1 + count), keeps the trend, and marks a missing satisfaction score with 0 and an indicator', () => {
+    // Act
+    const given = behaviourAttributes({
+      sessions_30d: 3,
+      sessions_90d: 7,
+      email_opens_30d: 0,
+      email_clicks_30d: 1,
+      app_events_30d: 0,
+      support_tickets_90d: 2,
+      satisfaction_90d: 4.5,
+      events_30d: 9,
+      events_previous_30d: 1,
+      activity_trend: 0.8,
+    });
+    const missing = behaviourAttributes(undefined);
+
+    // Assess: ln 4, ln 8, ln 1, ln 2, ln 1, ln 3, ln 10; trend; satisfaction and its indicator
+    expect(given).toEqual([
+      Math.log(4),
+      Math.log(8),
+      0,
+      Math.log(2),
+      0,
+      Math.log(3),
+      Math.log(10),
+      0.8,
+      4.5,
+      0,
+    ]);
+    expect(missing).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 });

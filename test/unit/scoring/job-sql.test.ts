@@ -7,7 +7,7 @@ import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine.ts';
 import { type CustomerSnapshot, purchaseHistories, snapshotAt } from '../../../shared/scoring/history.ts';
-import { scoringSql, scoringWindows } from '../../../shared/scoring/job-sql.ts';
+import { scoringSql, scoringWindows, trainingBehaviourBindings } from '../../../shared/scoring/job-sql.ts';
 import { formatDay } from '../../../shared/scoring/time.ts';
 import type { TempLake } from '../query/lake-fixture.ts';
 import { calibrationEnd, sampleTransactions } from './cdnow-data.ts';
@@ -19,6 +19,13 @@ describe('the scoring SQL', () => {
     [
       'training-occasions.sql',
       scoringSql('training-occasions.sql', { as_of: '2026-11-22', training_profiles: 5 }),
+    ],
+    [
+      'training-behaviour.sql',
+      scoringSql(
+        'training-behaviour.sql',
+        trainingBehaviourBindings('2026-11-22', 5, ['2026-10-31', '2026-08-01']),
+      ),
     ],
   ] as const)('%s is valid Trino SQL for Athena', (_file, rendered) => {
     // Act
@@ -156,5 +163,130 @@ describe('customer-summary.sql behaviour features', () => {
         events_previous_30d: 2,
       },
     ]);
+  });
+});
+
+describe('training-behaviour.sql: the sample’s behaviour as of each training snapshot', () => {
+  let lake: TempLake;
+  let engine: DuckDbSqlEngine;
+  const snapshots = ['2026-10-31', '2026-08-01'];
+
+  beforeAll(async () => {
+    ({ lake, engine } = await lakeOf([
+      // ann bought on 07-01 and 10-10
+      track('ann', '2026-07-01T10:00:00Z', 'Order Completed', { revenue: 10 }),
+      track('ann', '2026-07-20T10:00:00Z', 'Email Opened'),
+      track('ann', '2026-07-20T10:10:00Z', 'Email Link Clicked'),
+      // on the snapshot date 08-01, at its last minute: in; half a minute later, the next day: out
+      track('ann', '2026-08-01T23:59:00Z', 'Ticket Created', { satisfaction_score: 2 }),
+      track('ann', '2026-08-02T00:00:30Z', 'Survey Answered', { satisfaction_score: 5 }, { channel: 'app' }),
+      track('ann', '2026-09-10T10:00:00Z', 'Product Viewed', {}, { channel: 'app' }),
+      track('ann', '2026-10-10T10:00:00Z', 'Order Completed', { revenue: 20 }),
+      track('ann', '2026-10-31T12:00:00Z', 'Email Opened'),
+      // after the later snapshot, before the run date: in neither snapshot
+      track('ann', '2026-11-01T09:00:00Z', 'Ticket Created', { satisfaction_score: 1 }),
+      // bob bought after both snapshots, by the run date: sampled
+      track('bob', '2026-10-15T10:00:00Z', 'Page Viewed', {}, { type: 'page', event: null }),
+      track('bob', '2026-11-20T10:00:00Z', 'Order Completed', { revenue: 5 }),
+      // cid never bought, dee only after the run date: not in the sample
+      track('cid', '2026-10-20T10:00:00Z', 'Product Viewed'),
+      track('dee', '2026-10-20T10:00:00Z', 'Product Viewed'),
+      track('dee', '2026-11-25T10:00:00Z', 'Order Completed', { revenue: 5 }),
+    ]));
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await lake?.remove();
+  });
+
+  it('counts each sampled person’s events in each snapshot’s windows, none after the snapshot', async () => {
+    // Prepare
+    const { sql, params } = scoringSql(
+      'training-behaviour.sql',
+      trainingBehaviourBindings('2026-11-22', 10, snapshots),
+    );
+
+    // Act
+    const { rows } = await engine.query(sql, params);
+
+    // Assess, by hand. 2026-08-01: 90 days from 05-04, last 30 from 07-03, the previous 30 06-03 .. 07-02.
+    // 2026-10-31: 90 days from 08-03, last 30 from 10-02, the previous 30 09-02 .. 10-01.
+    const none = { email_clicks_30d: 0, app_events_30d: 0, support_tickets_90d: 0, satisfaction_90d: null };
+    expect(rows).toEqual([
+      {
+        // 07-01 order, 07-20 10:00 and 10:10 (one session), 08-01 23:59 ticket; not 08-02
+        profile_id: 'ann',
+        snapshot: '2026-08-01',
+        sessions_30d: 2,
+        sessions_90d: 3,
+        email_opens_30d: 1,
+        email_clicks_30d: 1,
+        app_events_30d: 0,
+        support_tickets_90d: 1,
+        satisfaction_90d: 2,
+        events_30d: 3,
+        events_previous_30d: 1,
+        other_events_90d: 3,
+      },
+      {
+        // 09-10 app view (previous 30 days), 10-10 order, 10-31 12:00 open; not 11-01
+        profile_id: 'ann',
+        snapshot: '2026-10-31',
+        sessions_30d: 2,
+        sessions_90d: 3,
+        email_opens_30d: 1,
+        ...none,
+        events_30d: 2,
+        events_previous_30d: 1,
+        other_events_90d: 2,
+      },
+      {
+        // 10-15 page view; the 11-20 order is after the snapshot
+        profile_id: 'bob',
+        snapshot: '2026-10-31',
+        sessions_30d: 1,
+        sessions_90d: 1,
+        email_opens_30d: 0,
+        ...none,
+        events_30d: 1,
+        events_previous_30d: 0,
+        other_events_90d: 1,
+      },
+    ]);
+  });
+
+  it('reads only the sample of training-occasions.sql', async () => {
+    // Prepare: a sample of one, the first by the id's random part (empty for these short ids), then the id
+    const behaviour = scoringSql(
+      'training-behaviour.sql',
+      trainingBehaviourBindings('2026-11-22', 1, snapshots),
+    );
+    const occasions = scoringSql('training-occasions.sql', { as_of: '2026-11-22', training_profiles: 1 });
+
+    // Act
+    const people = new Set(
+      (await engine.query(behaviour.sql, behaviour.params)).rows.map((row) => row.profile_id),
+    );
+    const buyers = new Set(
+      (await engine.query(occasions.sql, occasions.params)).rows.map((row) => row.profile_id),
+    );
+
+    // Assess
+    expect(people).toEqual(new Set(['ann']));
+    expect(buyers).toEqual(people);
+  });
+
+  it('binds the snapshot dates and their windows, never splicing them into the text', () => {
+    // Act
+    const { sql, params } = scoringSql(
+      'training-behaviour.sql',
+      trainingBehaviourBindings('2026-11-22', 10, ['2026-08-01']),
+    );
+
+    // Assess: the one date fills every slot
+    expect(sql).not.toContain('2026-');
+    expect(params.filter((value) => value === '2026-08-01')).toHaveLength(5);
+    expect(params).toContain('2026-05-04');
   });
 });

@@ -9,6 +9,7 @@ import type { DuckDbSqlEngine } from '../../../shared/adapters/duckdb-sql-engine
 import type { JsonObject } from '../../../shared/events/model.ts';
 import { decodeParquet } from '../../../shared/lake/parquet.ts';
 import { identityLinksTable, scoresTable } from '../../../shared/lake/schema.ts';
+import { purchaseHistories } from '../../../shared/scoring/history.ts';
 import { lastCompleteDay, runIdOf, runScoringJob } from '../../../shared/scoring/job.ts';
 import { jobCustomer } from '../../../shared/scoring/job-summaries.ts';
 import {
@@ -402,9 +403,69 @@ describe('runScoringJob on the CDNOW sample as of 1997-09-30', () => {
     expect(models.gammaGamma.v).toBeCloseTo(15.4435, 4);
     expect(summary.churnModel).toBe('logistic');
     expect(summary.models).toMatchObject({
-      churn: { windows: 3, rows: 4714, trainedAt: ['1997-07-01', '1997-04-01'] },
+      churn: { windows: 3, rows: 4714, trainedAt: ['1997-07-01', '1997-04-01'], behaviour: false },
     });
-    expect(summary.notes).toEqual([]);
+  });
+
+  it('ships the purchase-only churn model and says why: the lake has no behaviour beyond the orders', () => {
+    // Assess
+    expect(summary.notes).toEqual([
+      'churn: no behavioural events before the training snapshots; the purchase-only model ships',
+    ]);
+    const churn = (summary.models as { churn: JsonObject }).churn;
+    expect(churn.features).toEqual([
+      'ln_days_since_last',
+      'ln_tenure_days',
+      'ln_repeat_purchases',
+      'ln_mean_spend',
+    ]);
+  });
+
+  it('evaluates out of time on the most recent snapshot, trained on the earlier one', () => {
+    // Prepare: the independent method, AUC of days since the last purchase by its pairwise definition on the
+    // customers as of 1997-07-01 (the horizon's 273 days in 3 windows of 91: 1997-09-30 − 91 days), churned
+    // when they made no purchase in the 91 days after it
+    const holdoutDay = Date.UTC(1997, 6, 1) / 86_400_000;
+    const people: { daysSinceLast: number; churned: boolean }[] = [];
+    for (const history of purchaseHistories(sampleTransactions())) {
+      const bought = history.days.filter((day) => day <= holdoutDay);
+      if (bought.length === 0) continue;
+      const later = history.days.filter((day) => day > holdoutDay && day <= holdoutDay + 91);
+      people.push({ daysSinceLast: holdoutDay - (bought.at(-1) as number), churned: later.length === 0 });
+    }
+    let wins = 0;
+    let pairs = 0;
+    for (const churner of people.filter((person) => person.churned)) {
+      for (const returner of people.filter((person) => !person.churned)) {
+        pairs += 1;
+        if (churner.daysSinceLast > returner.daysSinceLast) wins += 1;
+        else if (churner.daysSinceLast === returner.daysSinceLast) wins += 0.5;
+      }
+    }
+
+    // Act
+    const holdout = (summary.models as { churn: { holdout: JsonObject } }).churn.holdout as {
+      snapshot: string;
+      trainedAt: string[];
+      rows: number;
+      churned: number;
+      auc: Record<string, number>;
+      calibration: { purchasesOnly: { bins: { count: number }[] } };
+    };
+
+    // Assess
+    expect(holdout).toMatchObject({
+      snapshot: '1997-07-01',
+      trainedAt: ['1997-04-01'],
+      rows: people.length,
+      churned: people.filter((person) => person.churned).length,
+    });
+    expect(holdout.auc.daysSinceLastPurchase).toBeCloseTo(wins / pairs, 12);
+    expect(holdout.auc.withBehaviour).toBeUndefined();
+    expect(holdout.auc.purchasesOnly).toBeGreaterThan(0.5);
+    expect(holdout.auc.bgnbdNoPurchase).toBeGreaterThan(0.5);
+    const binned = holdout.calibration.purchasesOnly.bins.reduce((total, bin) => total + bin.count, 0);
+    expect(binned).toBe(people.length);
   });
 
   it('writes one lake row per customer with the published first customer scores', async () => {

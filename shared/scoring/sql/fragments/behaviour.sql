@@ -48,7 +48,9 @@ behaviour AS (
     count_if(type = 'track' AND event = 'Ticket Created') AS support_tickets_90d,
     avg(satisfaction) AS satisfaction_90d,
     count_if(dt >= recent_from) AS events_30d,
-    count_if(dt BETWEEN previous_from AND previous_to) AS events_previous_30d
+    count_if(dt BETWEEN previous_from AND previous_to) AS events_previous_30d,
+    -- Whether there is behaviour beyond the purchases (which sessions and events also count).
+    count_if(NOT (type = 'track' AND event = 'Order Completed')) AS other_events_90d
   FROM gaps
   GROUP BY as_of, profile_id
 ),
