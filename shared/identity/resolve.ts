@@ -254,7 +254,7 @@ class UnitRunner {
           this.screen !== undefined && plan.writes.links.length > 0 && clock() - readAt > maxSnapshotAgeMs;
         // Known before the marks are written, so that no unit planning meanwhile can read one as another's.
         if (!stale) for (const { sequenceNumber } of plan.applied) this.own.add(sequenceNumber);
-        committed = stale || isEmpty(plan.writes) || (await store.commit(plan.writes));
+        committed = !stale && (isEmpty(plan.writes) || (await store.commit(plan.writes)));
       } catch (error) {
         // A unit that cannot be read or written is delivered again; the other units of the batch go on.
         this.tally.errors.push(error);
@@ -263,33 +263,22 @@ class UnitRunner {
       }
       // From now on read what others may have written since the batch was read.
       reader = store;
-      if (stale && this.screen) {
-        let screened: ScreenResult;
-        try {
-          screened = await this.screen.rescreen(store, pending, options.rules);
-        } catch (error) {
-          this.tally.errors.push(error);
-          const reason = error instanceof Error ? error.message : String(error);
-          return [...uncounted, ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason }))];
-        }
-        this.tally.suppressed += screened.dropped.size;
-        uncounted.push(...screened.failures);
-        pending = pending.filter((_, index) => !screened.dropped.has(index));
-        continue;
-      }
       if (!committed) {
-        this.tally.conflicts += 1;
-        attempt += 1;
-        if (attempt >= maxAttempts) {
-          const error = new ResolutionConflictError('profiles kept changing under this batch', attempt);
-          return [
-            ...uncounted,
-            ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason: error.message })),
-          ];
+        if (!stale) {
+          this.tally.conflicts += 1;
+          attempt += 1;
+          if (attempt >= maxAttempts) {
+            const error = new ResolutionConflictError('profiles kept changing under this batch', attempt);
+            return [
+              ...uncounted,
+              ...pending.map(({ sequenceNumber }) => ({ sequenceNumber, reason: error.message })),
+            ];
+          }
+          await (options.sleep ?? backoff)(attempt);
         }
-        await (options.sleep ?? backoff)(attempt);
         if (this.screen) {
-          // The other writer may have been an erasure: its person's events must not re-create them.
+          // The other writer, or a writer since the batch's read, may have been an erasure: its person's events
+          // must not re-create them.
           let screened: ScreenResult;
           try {
             screened = await this.screen.rescreen(store, pending, options.rules);

@@ -14,29 +14,20 @@
  * behaviourAttributes({ sessions_30d: 3, satisfaction_90d: null, ... }) // [ln 4, …, 0, 1]
  */
 import type { JsonObject } from '../events/model.ts';
+import { featureColumns } from './job-summaries.ts';
 
-export const behaviourChurnFeatures = [
-  'ln_sessions_30d',
-  'ln_sessions_90d',
-  'ln_email_opens_30d',
-  'ln_email_clicks_30d',
-  'ln_app_events_30d',
-  'ln_support_tickets_90d',
-  'ln_events_30d',
+/** The counts among the summary's features, each an input as ln(1 + count); the previous 30 days' events enter
+ * through the trend. */
+const countColumns = featureColumns.filter(
+  (column) => column !== 'satisfaction_90d' && column !== 'events_previous_30d',
+);
+
+export const behaviourChurnFeatures: readonly string[] = [
+  ...countColumns.map((column) => `ln_${column}`),
   'activity_trend',
   'satisfaction_90d',
   'no_satisfaction_90d',
-] as const;
-
-const countColumns = [
-  'sessions_30d',
-  'sessions_90d',
-  'email_opens_30d',
-  'email_clicks_30d',
-  'app_events_30d',
-  'support_tickets_90d',
-  'events_30d',
-] as const;
+];
 
 /** The model's behavioural inputs, in the order of `behaviourChurnFeatures`; absent counts are 0. */
 export function behaviourAttributes(features: JsonObject | undefined): number[] {
