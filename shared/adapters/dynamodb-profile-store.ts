@@ -206,10 +206,14 @@ export class DynamoDbProfileStore
    */
   async scoreTargets(profileIds: readonly string[]): Promise<ReadonlyMap<string, ScoreTarget>> {
     const ids = [...new Set(profileIds)];
+    // Eventually consistent (half the read units): a redirect made in the last second read as live only puts
+    // scores beside it, which are never shown. Throttling is waited out: a day with few changed scores reads
+    // far faster than it writes.
     const items = await this.#batchGet(
       'scoreTargets',
       ids.flatMap((id) => [profileKeys.profile(id), profileKeys.scores(id)]),
       'pk, sk, kind, scores',
+      { consistent: false, waitOutThrottling: true },
     );
     const kinds = new Map<string, unknown>();
     const scores = new Map<string, unknown>();
@@ -621,16 +625,25 @@ export class DynamoDbProfileStore
     }
   }
 
+  /**
+   * Reads `keys`, 100 per request, again for the keys DynamoDB leaves unprocessed; with `waitOutThrottling`, a
+   * throttled request too, up to `throttledScoreAttempts` times.
+   */
   async #batchGet(
     operation: ConsumedCapacityUsage['operation'],
     keys: readonly Record<string, string>[],
     projection?: string,
+    {
+      consistent = true,
+      waitOutThrottling = false,
+    }: { consistent?: boolean; waitOutThrottling?: boolean } = {},
   ): Promise<Record<string, unknown>[]> {
+    const attempts = waitOutThrottling ? throttledScoreAttempts : batchAttempts;
     const found: Record<string, unknown>[] = [];
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt >= batchAttempts) throw new ProfileStoreError(`${this.#table}: reads left unprocessed`);
+        if (attempt >= attempts) throw new ProfileStoreError(`${this.#table}: reads left unprocessed`);
         if (attempt > 0) await pause(attempt);
         let output: BatchGetCommandOutput;
         try {
@@ -639,7 +652,7 @@ export class DynamoDbProfileStore
               RequestItems: {
                 [this.#table]: {
                   Keys: pending,
-                  ConsistentRead: true,
+                  ConsistentRead: consistent,
                   ...(projection ? { ProjectionExpression: projection } : {}),
                 },
               },
@@ -647,6 +660,7 @@ export class DynamoDbProfileStore
             }),
           );
         } catch (error) {
+          if (waitOutThrottling && throttled(error) && attempt + 1 < attempts) continue;
           throw new ProfileStoreError(`cannot read ${this.#table}`, { cause: error });
         }
         const returned = output.Responses?.[this.#table] ?? [];

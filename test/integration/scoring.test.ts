@@ -77,7 +77,7 @@ describe('the scoring job on the local stack', () => {
     // (Lost); two customers are too few for the models, so RFM only
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(out).toContain(`scored 2 customers and 1 prospects as of ${asOf}`);
+    expect(out).toContain(`scored 2 customer(s) and 1 prospect(s) as of ${asOf}`);
     expect(out).toContain('profiles: 3 written, 0 unchanged, 0 merged (skipped), 0 without a profile');
     expect(out).toContain('segments: Lost 1, Loyal Customers 1, Prospects 1');
     expect(await scoresOf('ann')).toEqual({

@@ -1,7 +1,7 @@
 /**
  * The profile store's scoring side (shared/adapters/dynamodb-profile-store.ts): scores are their own item
- * beside the profile, read with the profile's kind in one BatchGetItem, and a throttled write is retried, never
- * dropped. The document client's `send` answers from the test: no DynamoDB is called.
+ * beside the profile, read with the profile's kind in one BatchGetItem, and a throttled read or write is retried,
+ * never dropped. The document client's `send` answers from the test: no DynamoDB is called.
  */
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -113,6 +113,31 @@ describe('DynamoDbProfileStore scores', () => {
         ['c', { kind: 'live' }],
       ]),
     );
+  });
+
+  it('waits out a throttled read of the targets, eventually consistent', async () => {
+    // Prepare: throttled twice, then answered
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const { store, sent } = storeAnswering(() => {
+        calls += 1;
+        if (calls <= 2) throw throttle();
+        return { Responses: { profiles: [{ pk: 'p#a', sk: 'profile', kind: 'live' }] } };
+      });
+
+      // Act
+      const reading = store.scoreTargets(['a']);
+      await vi.runAllTimersAsync();
+      const targets = await reading;
+
+      // Assess
+      expect(sent).toHaveLength(3);
+      expect((sent[0] as BatchGetCommand).input.RequestItems?.profiles?.ConsistentRead).toBe(false);
+      expect(new Map(targets)).toEqual(new Map([['a', { kind: 'live' }]]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("reads a person's scores item for the profile API", async () => {
