@@ -76,11 +76,10 @@ export interface Plan {
   /** The redirects of `writes`, with the event that linked the two profiles (for the lake's identity_merges). */
   readonly merges: readonly ProfileMerge[];
   /**
-   * Live profiles events resolve to that the plan may not write, as it leaves them: those of skipped events
-   * (a replay publishes their identity map again, shared/identity/publish.ts, as the first attempt would have
-   * if it got that far) and, in identity-only planning, those of every event (most of which change nothing).
+   * The live profiles the skipped events resolve to, as the plan saw them then: a replay publishes their
+   * identity map again (shared/identity/publish.ts), as the first attempt would have if it got that far.
    */
-  readonly resolvedProfiles: readonly LiveProfile[];
+  readonly skippedProfiles: readonly LiveProfile[];
 }
 
 /** A profile merged into another by this plan. */
@@ -119,7 +118,7 @@ export async function planEvents(
   const applied: ShardEvent[] = [];
   const skipped: ShardEvent[] = [];
   const unresolved: ShardEvent[] = [];
-  const resolvedProfiles = new Map<string, LiveProfile>();
+  const skippedProfiles = new Map<string, LiveProfile>();
   let remaining: ShardEvent[] = [];
   for (const [index, { shardEvent, identifiers }] of extracted.entries()) {
     const identities = planner.identitiesOf(identifiers);
@@ -129,7 +128,7 @@ export async function planEvents(
     }
     if (!context.identityOnly && planner.alreadyApplied(shardEvent, identities)) {
       skipped.push(shardEvent);
-      for (const profile of planner.profilesOf(identities)) resolvedProfiles.set(profile.profileId, profile);
+      for (const profile of planner.profilesOf(identities)) skippedProfiles.set(profile.profileId, profile);
       continue;
     }
     // An event adds at most one item per identity and one per profile it merges (and one new profile).
@@ -140,16 +139,13 @@ export async function planEvents(
     planner.apply(shardEvent, identities);
     applied.push(shardEvent);
   }
-  if (context.identityOnly) {
-    for (const profile of planner.anchorProfiles()) resolvedProfiles.set(profile.profileId, profile);
-  }
   return {
     ...planner.result(),
     applied,
     skipped,
     unresolved,
     remaining,
-    resolvedProfiles: [...resolvedProfiles.values()],
+    skippedProfiles: [...skippedProfiles.values()],
   };
 }
 
@@ -375,8 +371,6 @@ class Planner {
   }[] = [];
   /** Merged profile id → messageId of the event that merged it. */
   private readonly mergedBy = new Map<string, string>();
-  /** The profiles events were attached to (before later merges). */
-  private readonly anchors = new Set<string>();
 
   constructor(
     private readonly graph: WorkingGraph,
@@ -457,7 +451,6 @@ class Planner {
       } else this.refuse(shardEvent, identity, problem, anchor, holder);
     }
 
-    this.anchors.add(anchor);
     if (context.identityOnly) return;
     const profile = graph.live(anchor);
     applyEvent(profile, shardEvent.event, rules);
@@ -468,12 +461,6 @@ class Planner {
     const summaries = this.summaries.get(anchor) ?? [];
     summaries.push(summarise(shardEvent.event));
     this.summaries.set(anchor, summaries);
-  }
-
-  /** Copies of the live profiles the events were attached to, as the plan leaves them. */
-  anchorProfiles(): LiveProfile[] {
-    const live = new Set([...this.anchors].map((anchor) => this.graph.resolve(anchor)));
-    return [...live].map((profileId) => structuredClone(this.graph.live(profileId)));
   }
 
   result(): Pick<Plan, 'writes' | 'recentEvents' | 'refusals' | 'repoints' | 'merges'> {

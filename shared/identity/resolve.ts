@@ -96,8 +96,7 @@ export interface ResolveResult {
   readonly suppressed: number;
   /**
    * For the identity map in the lake (publish.ts): the latest state of every live profile the batch
-   * committed, or that its skipped events (replays) resolve to — with `identityOnly`, that any of its events
-   * resolves to; none that the batch merged away.
+   * committed, or that its skipped events (replays) resolve to; none that the batch merged away.
    */
   readonly profiles: readonly LiveProfile[];
   /** The merges the batch committed. */
@@ -176,11 +175,7 @@ class Tally {
     this.refused += plan.refusals.length;
     this.merged += plan.writes.redirects.length;
     const { creates, updates } = plan.writes;
-    for (const profile of [
-      ...creates,
-      ...updates.map((update) => update.profile),
-      ...plan.resolvedProfiles,
-    ]) {
+    for (const profile of [...creates, ...updates.map((update) => update.profile), ...plan.skippedProfiles]) {
       const known = this.profiles.get(profile.profileId);
       if (known === undefined || profile.version > known.version)
         this.profiles.set(profile.profileId, profile);
