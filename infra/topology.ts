@@ -284,9 +284,10 @@ export const functions = {
       },
     ],
     streams: { events: 'read' },
+    // Its merge rows only (docs/identity.md#identity-map-in-the-lake).
     buckets: { lake: 'write' },
-    // suppressions: reads erased identities, and counts the late events it drops on their entries.
-    tables: { profiles: 'readwrite', suppressions: 'readwrite' },
+    // suppressions: reads erased identities to drop their late events (activity counts them).
+    tables: { profiles: 'readwrite', suppressions: 'read' },
   },
   activity: {
     entry: 'functions/activity/handler.ts',
@@ -306,6 +307,7 @@ export const functions = {
     ],
     streams: { events: 'read' },
     buckets: { lake: 'write' },
+    // suppressions: reads erased identities, and counts the late events it drops on their entries.
     tables: { profiles: 'readwrite', suppressions: 'readwrite' },
   },
   profiles: {

@@ -54,12 +54,8 @@ export function createResolveHandler(deps: ResolveHandlerDependencies): ResolveH
         firstSequenceNumber: first.sequenceNumber,
         lastSequenceNumber: last.sequenceNumber,
       };
-      // The identity lane publishes only its merges (the rows that name the merging event): the activity lane
-      // reads the same events, touches every profile they resolve to and publishes them within its window — one
-      // pair of lake files per 5-minute batch instead of one per second.
-      const changes = options.identityOnly ? { profiles: [], merges: result.merges } : result;
       try {
-        files = await publishIdentityMap(lake, place, changes, identityMap);
+        files = await publishIdentityMap(lake, place, result, identityMap);
       } catch (error) {
         logger.error('identity map not published: the batch is retried', { error });
         throw error;

@@ -31,7 +31,7 @@ import { type Identity, identityKey } from './identifiers.ts';
 import type { GraphWrites, IdentityGraphReader, RecentEvents, Refusal, Repoint } from './ports.ts';
 import type { IdentityRules } from './rules.ts';
 import { compareSequenceNumbers, messageDigest } from './sequence.ts';
-import { isIdentityOnly, virtualProfile } from './virtual-profile.ts';
+import { isJustOneIdentity, virtualProfile } from './virtual-profile.ts';
 
 /** An event with its place in its shard. */
 export interface ShardEvent {
@@ -310,7 +310,7 @@ export class WorkingGraph {
         }
       } else if (stored === undefined || isVirtual(stored)) {
         // Nothing but one identity: its identity item says it all, so the profile item is not written.
-        if (!isIdentityOnly(current)) creates.push({ ...current, version: 1, updatedAt: now });
+        if (!isJustOneIdentity(current)) creates.push({ ...current, version: 1, updatedAt: now });
       } else {
         updates.push({
           profile: { ...current, version: stored.version + 1, updatedAt: now },

@@ -96,7 +96,10 @@ export interface ResolveResult {
   readonly suppressed: number;
   /**
    * For the identity map in the lake (publish.ts): the latest state of every live profile the batch
-   * committed, or that its skipped events (replays) resolve to; none that the batch merged away.
+   * committed, or that its skipped events (replays) resolve to; none that the batch merged away. None with
+   * `identityOnly`: the `activity` lane reads the same events and publishes every profile they touch, so the
+   * identity lane publishes only its `merges` (the rows that name the merging event) — lake files when it
+   * merges, not every second.
    */
   readonly profiles: readonly LiveProfile[];
   /** The merges the batch committed. */
@@ -126,7 +129,7 @@ export async function resolveBatch(
       failures.push({ sequenceNumber, reason: error.message });
     }
   }
-  const tally = new Tally();
+  const tally = new Tally(options.identityOnly ?? false);
   if (events.length === 0) return tally.result(failures);
 
   let pending = events;
@@ -153,6 +156,8 @@ export async function resolveBatch(
 }
 
 class Tally {
+  constructor(private readonly identityOnly: boolean) {}
+
   applied = 0;
   skipped = 0;
   unresolved = 0;
@@ -174,13 +179,14 @@ class Tally {
     this.unresolved += plan.unresolved.length;
     this.refused += plan.refusals.length;
     this.merged += plan.writes.redirects.length;
+    this.merges.push(...plan.merges);
+    if (this.identityOnly) return;
     const { creates, updates } = plan.writes;
     for (const profile of [...creates, ...updates.map((update) => update.profile), ...plan.skippedProfiles]) {
       const known = this.profiles.get(profile.profileId);
       if (known === undefined || profile.version > known.version)
         this.profiles.set(profile.profileId, profile);
     }
-    this.merges.push(...plan.merges);
   }
 
   result(failures: ResolveResult['failures']): ResolveResult {

@@ -29,6 +29,6 @@ export function virtualProfile(profileId: string, identities: readonly Identity[
  * Whether a profile is nothing but one identity — no event applied, nothing merged into it: its identity item
  * says all of it, so the profile item is not written (it stays, or becomes, virtual).
  */
-export function isIdentityOnly(profile: LiveProfile): boolean {
+export function isJustOneIdentity(profile: LiveProfile): boolean {
   return identityCount(profile) === 1 && Object.keys(profile.seq).length === 0 && profile.merged.length === 0;
 }
